@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { realClock } from "../sim/clock.ts";
+import { formatInfo, infoReport } from "./info.ts";
+import { runDemo } from "./demo.ts";
+
+const program = new Command();
+program.name("dsfabric").description("Distributed arrays and machine learning for Node.js");
+
+program
+  .command("info")
+  .description("version, cores, workers, BLAS backend and OPENBLAS_CORETYPE")
+  .option("--json", "print as JSON")
+  .action((opts: { json?: boolean }) => {
+    const report = infoReport();
+    console.log(opts.json === true ? JSON.stringify(report, null, 2) : formatInfo(report));
+  });
+
+program
+  .command("demo")
+  .description("a short real run on the worker threads: random arrays, fused elementwise, reductions, matmul")
+  .option("--rows <n>", "rows of the array", "8192")
+  .option("--cols <n>", "columns of the array", "4096")
+  .option("--block <n>", "block size (square)", "1024")
+  .option("--matmul <n>", "size of the square matmul", "2048")
+  .action(async (opts: { rows: string; cols: string; block: string; matmul: string }) => {
+    await runDemo({
+      rows: Number(opts.rows),
+      cols: Number(opts.cols),
+      block: Number(opts.block),
+      matmulSize: Number(opts.matmul),
+      clock: realClock,
+      log: (line) => console.log(line),
+    });
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,29 @@
+import { Matrix } from "../../matrix.ts";
+import type { Kernel } from "../registry.ts";
+
+/** Glues a row-major grid of blocks into one block; blocks in a grid row share a height, in a column a width. */
+export function stitchBlocks(blocks: readonly Matrix[], gridRows: number, gridCols: number): Matrix {
+  let rows = 0;
+  let cols = 0;
+  for (let bi = 0; bi < gridRows; bi++) rows += blocks[bi * gridCols].rows;
+  for (let bj = 0; bj < gridCols; bj++) cols += blocks[bj].cols;
+  const out = Matrix.zeros(rows, cols);
+  let rowOffset = 0;
+  for (let bi = 0; bi < gridRows; bi++) {
+    let colOffset = 0;
+    const height = blocks[bi * gridCols].rows;
+    for (let bj = 0; bj < gridCols; bj++) {
+      const b = blocks[bi * gridCols + bj];
+      for (let i = 0; i < b.rows; i++) {
+        out.data.set(b.data.subarray(i * b.cols, (i + 1) * b.cols), (rowOffset + i) * cols + colOffset);
+      }
+      colOffset += b.cols;
+    }
+    rowOffset += height;
+  }
+  return out;
+}
+
+export const stitchKernel: Kernel<"block.stitch"> = (inputs, { gridRows, gridCols }) => [
+  stitchBlocks(inputs, gridRows, gridCols),
+];

@@ -1,0 +1,79 @@
+/**
+ * The kernel table: every kernel's name with the type of its attributes, declared once. A task names a
+ * kernel and carries attributes of exactly this type; the registry and the executors are generic over it.
+ * Inputs are always dense blocks (`Matrix[]`) and outputs a `Matrix[]`, so only attributes vary.
+ */
+import type { ElementwiseProgram } from "./elementwise/program.ts";
+import type { ArgKind, FoldOp, MomentsFinish, PartialLayout, ReduceAxis, SumFinish, SumMap } from "./reduce/attrs.ts";
+
+/** A rectangle of input `input` at (srcRow, srcCol), copied to (dstRow, dstCol) of the output. */
+export interface AssemblePiece {
+  input: number;
+  srcRow: number;
+  srcCol: number;
+  dstRow: number;
+  dstCol: number;
+  rows: number;
+  cols: number;
+}
+
+export interface KernelTable {
+  /** Uniform [0, 1) values from (seed, global index): the same values whatever the blocking. */
+  "fill.random": { seed: number; rowStart: number; colStart: number; rows: number; cols: number; totalCols: number };
+  "fill.constant": { rows: number; cols: number; value: number };
+  /** Ones where global column - global row == diagonal. */
+  "fill.eye": { rows: number; cols: number; rowStart: number; colStart: number; diagonal: number };
+  /** One fused pass of an elementwise expression over aligned input blocks. */
+  "elementwise.fused": { program: ElementwiseProgram; rows: number; cols: number };
+  /** Strided sub-block: rows start:stop:step and cols start:stop:step of the one input. */
+  "block.slice": {
+    rowStart: number;
+    rowStop: number;
+    rowStep: number;
+    colStart: number;
+    colStop: number;
+    colStep: number;
+  };
+  /** Copies rectangles of the inputs into one new block of `rows` x `cols` (rechunk, concat). */
+  "block.assemble": { rows: number; cols: number; pieces: AssemblePiece[] };
+  /** Stitches a grid of input blocks (row-major, `gridRows` x `gridCols`) into one block. */
+  "block.stitch": { gridRows: number; gridCols: number };
+  /** Picks rows (axis 0) or columns (axis 1) by local index from a stack of inputs (`source[k]` = input number). */
+  "block.take": { axis: 0 | 1; source: number[]; local: number[] };
+  "block.transpose": Record<string, never>;
+  /** A (or its blocks) times B, summed over all input pairs: inputs are a0, b0, a1, b1, ... */
+  "matmul.accumulate": { transA: boolean; transB: boolean; rows: number; cols: number };
+  "block.kron": Record<string, never>;
+  /** A copy of the input block with `value` at every (row, col) pair of the local index lists. */
+  "block.assign": { rows: number[]; cols: number[]; value: number };
+  /** A user function (source text) on every column (axis 0) or row (axis 1) of a strip of blocks; `length` values each. */
+  "structure.applyAlongAxis": { source: string; axis: 0 | 1; length: number; lineOffset: number };
+  /** A user function (source text) on one block, returning a block of the same shape. */
+  "structure.mapBlocks": { source: string };
+  /** kron(a sub-block, B) where inputs are [a block, ...a bGridRows x bGridCols grid of b blocks glued into B]. */
+  "structure.kron": { aRow: number; aRows: number; aCol: number; aCols: number; bGridRows: number; bGridCols: number };
+  // Tree reductions (see reduce/layout.ts): chunk = one block to a partial, combine = partials to one,
+  // aggregate = partials to the result. `axis` of combine/aggregate is the partial layout.
+  /** Per lane `{count, total of map(v)}`: sum, mean, norm, countNonzero. */
+  "reduce.sum.chunk": { axis: ReduceAxis; map: SumMap };
+  "reduce.sum.combine": { axis: PartialLayout };
+  "reduce.sum.aggregate": { axis: PartialLayout; finish: SumFinish };
+  /** Per lane min, max or product (one field; the combine kernel also aggregates). */
+  "reduce.fold.chunk": { axis: ReduceAxis; fold: FoldOp };
+  "reduce.fold.combine": { fold: FoldOp };
+  /** Per lane `{value, global index}` of the first extreme (argmin/argmax); offsets locate the block. */
+  "reduce.arg.chunk": { axis: ReduceAxis; kind: ArgKind; rowOffset: number; colOffset: number; totalCols: number };
+  "reduce.arg.combine": { axis: PartialLayout; kind: ArgKind };
+  "reduce.arg.aggregate": { axis: PartialLayout; kind: ArgKind };
+  /** Per lane `{count, mean, M2}` (var, std), merged with Chan's formula. */
+  "reduce.moments.chunk": { axis: ReduceAxis };
+  "reduce.moments.combine": { axis: PartialLayout };
+  "reduce.moments.aggregate": { axis: PartialLayout; ddof: number; finish: MomentsFinish };
+  /** Per lane all values, sorted (median): chunk sorts, combine merges, aggregate takes the middle. */
+  "reduce.median.chunk": { axis: ReduceAxis };
+  "reduce.median.combine": { axis: PartialLayout };
+  "reduce.median.aggregate": { axis: PartialLayout };
+}
+
+export type KernelName = keyof KernelTable;
+export type KernelAttrs<N extends KernelName> = KernelTable[N];

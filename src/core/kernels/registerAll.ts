@@ -1,0 +1,56 @@
+/**
+ * The single list of kernels. Every executor (main thread, each worker thread, each cluster process) imports
+ * this module once, so that a task naming a kernel finds it wherever it runs.
+ */
+import { assembleKernel } from "./block/assemble.ts";
+import { assignKernel } from "./block/assign.ts";
+import { kronKernel } from "./block/kron.ts";
+import { matmulAccumulate } from "./block/matmul.ts";
+import { sliceBlock } from "./block/slice.ts";
+import { stitchKernel } from "./block/stitch.ts";
+import { takeKernel } from "./block/take.ts";
+import { transposeKernel } from "./block/transpose.ts";
+import { fusedElementwise } from "./elementwise/kernels.ts";
+import { fillConstant, fillEye, fillRandom } from "./fill.ts";
+import { argAggregate, argChunk, argCombine } from "./reduce/arg.ts";
+import { foldChunk, foldCombine } from "./reduce/fold.ts";
+import { medianAggregate, medianChunk, medianCombine } from "./reduce/median.ts";
+import { momentsAggregate, momentsChunk, momentsCombine } from "./reduce/moments.ts";
+import { sumAggregate, sumChunk, sumCombine } from "./reduce/sum.ts";
+import { isKernelRegistered, registerKernel } from "./registry.ts";
+import { applyAlongAxisKernel } from "./structure/applyAlongAxis.ts";
+import { kronSubKernel } from "./structure/kron.ts";
+import { mapBlocksKernel } from "./structure/mapBlocks.ts";
+
+// Guarded so that importing this module from two entry points registers once.
+if (!isKernelRegistered("fill.random")) {
+  registerKernel("fill.random", fillRandom);
+  registerKernel("fill.constant", fillConstant);
+  registerKernel("fill.eye", fillEye);
+  registerKernel("elementwise.fused", fusedElementwise);
+  registerKernel("block.slice", sliceBlock);
+  registerKernel("block.stitch", stitchKernel);
+  registerKernel("block.assemble", assembleKernel);
+  registerKernel("block.take", takeKernel);
+  registerKernel("block.transpose", transposeKernel);
+  registerKernel("block.assign", assignKernel);
+  registerKernel("block.kron", kronKernel);
+  registerKernel("matmul.accumulate", matmulAccumulate);
+  registerKernel("structure.applyAlongAxis", applyAlongAxisKernel);
+  registerKernel("structure.mapBlocks", mapBlocksKernel);
+  registerKernel("structure.kron", kronSubKernel);
+  registerKernel("reduce.sum.chunk", sumChunk);
+  registerKernel("reduce.sum.combine", sumCombine);
+  registerKernel("reduce.sum.aggregate", sumAggregate);
+  registerKernel("reduce.fold.chunk", foldChunk);
+  registerKernel("reduce.fold.combine", foldCombine);
+  registerKernel("reduce.arg.chunk", argChunk);
+  registerKernel("reduce.arg.combine", argCombine);
+  registerKernel("reduce.arg.aggregate", argAggregate);
+  registerKernel("reduce.moments.chunk", momentsChunk);
+  registerKernel("reduce.moments.combine", momentsCombine);
+  registerKernel("reduce.moments.aggregate", momentsAggregate);
+  registerKernel("reduce.median.chunk", medianChunk);
+  registerKernel("reduce.median.combine", medianCombine);
+  registerKernel("reduce.median.aggregate", medianAggregate);
+}

@@ -1,0 +1,33 @@
+/**
+ * dsfabric: distributed arrays and machine learning for TypeScript on Node.js.
+ *
+ * @example
+ * ```ts
+ * import { ds, shutdown } from "dsfabric";
+ * const x = ds.random([10000, 100], { blockSize: [1000, 100], seed: 1 });
+ * console.log(await x.mean());
+ * await shutdown();
+ * ```
+ */
+export { ds } from "./array/ds.ts";
+export { DsArray } from "./array/dsArray.ts";
+export type { Operand } from "./array/elementwise.ts";
+export type { BlockOptions } from "./array/creation.ts";
+export type { SliceSpec } from "./array/blockGrid.ts";
+export type { MatmulOptions } from "./array/ops/matmul.ts";
+export type { AxisArg, ReduceOptions } from "./array/reduction.ts";
+export type { VarianceOptions } from "./array/ops/variance.ts";
+export type { ReduceMethod } from "./array/methods/reductionMethods.ts";
+export { Matrix } from "./core/matrix.ts";
+export {
+  DsfabricError,
+  ArgumentError,
+  ShapeError,
+  IndexError,
+  TaskFailedError,
+  RuntimeStateError,
+  FileFormatError,
+  LinalgError,
+} from "./core/errors.ts";
+export { init, shutdown } from "./runtime/runtime.ts";
+export type { InitOptions } from "./runtime/runtime.ts";

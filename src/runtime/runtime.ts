@@ -1,0 +1,62 @@
+import { availableParallelism } from "node:os";
+import { ArgumentError } from "../core/errors.ts";
+import { chooseBlasThreads } from "../core/linalg/blasThreads.ts";
+import { Engine } from "./engine.ts";
+import type { Executor } from "./executor.ts";
+import { InlineExecutor } from "./inlineExecutor.ts";
+import { ThreadPool } from "./threadPool.ts";
+
+/** Options of `init`. */
+export interface InitOptions {
+  /** Worker threads (default: one per core). */
+  workers?: number;
+  /** `"threads"` (default) or `"inline"` (every task on the main thread; for debugging and tests). */
+  executor?: "threads" | "inline";
+}
+
+let current: Engine | undefined;
+
+function makeExecutor(options: InitOptions): Executor {
+  const kind = options.executor ?? "threads";
+  if (kind === "inline") return new InlineExecutor();
+  if (kind !== "threads") {
+    throw new ArgumentError(`init: executor must be "threads" or "inline" but was ${JSON.stringify(kind)}`);
+  }
+  const cores = availableParallelism();
+  const workers = options.workers ?? cores;
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new ArgumentError(`init: workers must be a positive integer but was ${String(workers)}`);
+  }
+  return new ThreadPool(workers, chooseBlasThreads(cores, workers));
+}
+
+/**
+ * Starts the runtime. Optional: the first operation starts the default (one worker thread per core).
+ * Calling it again replaces the running pool after shutting it down.
+ *
+ * @example
+ * ```ts
+ * import { init, shutdown } from "dsfabric";
+ * await init({ workers: 2 });
+ * // ... work ...
+ * await shutdown();
+ * ```
+ */
+export async function init(options: InitOptions = {}): Promise<void> {
+  const executor = makeExecutor(options);
+  if (current !== undefined) await current.executor.close();
+  current = new Engine(executor);
+}
+
+/** Stops the worker threads. Arrays computed before stay readable; new work starts a fresh pool. */
+export async function shutdown(): Promise<void> {
+  const engine = current;
+  current = undefined;
+  if (engine !== undefined) await engine.executor.close();
+}
+
+/** The running engine, started with defaults on first use. */
+export function engine(): Engine {
+  current ??= new Engine(makeExecutor({}));
+  return current;
+}

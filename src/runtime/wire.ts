@@ -1,0 +1,47 @@
+import { Matrix } from "../core/matrix.ts";
+
+/** A block as it crosses a thread boundary: the typed array on a SharedArrayBuffer travels without a copy. */
+export interface WireMatrix {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
+
+/** An error as it crosses a thread boundary (Error subclasses do not survive structured clone). */
+export interface WireError {
+  name: string;
+  message: string;
+  stack: string | undefined;
+}
+
+export type TaskRequest = { id: number; kernel: string; inputs: WireMatrix[]; attrs: unknown };
+export type TaskReply =
+  { id: number; ok: true; outputs: WireMatrix[] } | { id: number; ok: false; error: WireError };
+
+export function toWire(m: Matrix): WireMatrix {
+  return { rows: m.rows, cols: m.cols, data: m.data };
+}
+
+export function fromWire(w: WireMatrix): Matrix {
+  return new Matrix(w.rows, w.cols, w.data);
+}
+
+/** Moves a block into shared memory if a kernel produced it elsewhere, so that later hand-offs stay copy-free. */
+export function shared(m: Matrix): Matrix {
+  if (m.data.buffer instanceof SharedArrayBuffer) return m;
+  const copy = Matrix.zeros(m.rows, m.cols);
+  copy.data.set(m.data);
+  return copy;
+}
+
+export function errorToWire(e: unknown): WireError {
+  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
+  return { name: "Error", message: String(e), stack: undefined };
+}
+
+export function errorFromWire(w: WireError): Error {
+  const e = new Error(w.message);
+  e.name = w.name;
+  if (w.stack !== undefined) e.stack = w.stack;
+  return e;
+}
