@@ -14,6 +14,7 @@ export { DsArray } from "./array/dsArray.ts";
 export type { Operand } from "./array/elementwise.ts";
 export type { BlockOptions } from "./array/creation.ts";
 export type { SliceSpec } from "./array/blockGrid.ts";
+export type { Mask } from "./array/ops/mask.ts";
 export type { MatmulOptions } from "./array/ops/matmul.ts";
 export type { AxisArg, ReduceOptions } from "./array/reduction.ts";
 export type { VarianceOptions } from "./array/ops/variance.ts";

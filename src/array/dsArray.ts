@@ -35,20 +35,23 @@ export class DsArray {
   readonly grid: BlockGrid;
   /** Set while an elementwise expression is pending (not yet submitted). */
   readonly pending: PendingElementwise | undefined;
-  private refs: BlockRef[][] | undefined;
-  private materialize: (() => BlockRef[][]) | undefined;
+  /** Block futures; `undefined` cells belong to a pending chain and are submitted when first asked for. */
+  private cells: (BlockRef | undefined)[][] | undefined;
+  private submitted = 0;
+  private submitBlock: ((i: number, j: number) => BlockRef) | undefined;
   private disposed = false;
 
   private constructor(
     grid: BlockGrid,
-    refs: BlockRef[][] | undefined,
+    cells: (BlockRef | undefined)[][],
     pending: PendingElementwise | undefined,
-    materialize: (() => BlockRef[][]) | undefined,
+    submitBlock: ((i: number, j: number) => BlockRef) | undefined,
   ) {
     this.grid = grid;
-    this.refs = refs;
+    this.cells = cells;
     this.pending = pending;
-    this.materialize = materialize;
+    this.submitBlock = submitBlock;
+    if (submitBlock === undefined) this.submitted = grid.rowChunks.length * grid.colChunks.length;
   }
 
   /** An array over existing block futures; `refs[i][j]` must have the grid's shape for block (i, j). */
@@ -66,9 +69,17 @@ export class DsArray {
     return new DsArray(grid, refs, undefined, undefined);
   }
 
-  /** An array whose blocks are submitted when first needed (an elementwise chain awaiting fusion). */
-  static deferred(grid: BlockGrid, pending: PendingElementwise, materialize: () => BlockRef[][]): DsArray {
-    return new DsArray(grid, undefined, pending, materialize);
+  /**
+   * An array whose blocks are submitted when first needed (an elementwise chain awaiting fusion), one at a
+   * time: slicing a pending chain computes only the blocks the slice reads.
+   */
+  static deferred(
+    grid: BlockGrid,
+    pending: PendingElementwise,
+    submitBlock: (i: number, j: number) => BlockRef,
+  ): DsArray {
+    const cells = grid.rowChunks.map(() => grid.colChunks.map((): BlockRef | undefined => undefined));
+    return new DsArray(grid, cells, pending, submitBlock);
   }
 
   get shape(): Shape {
@@ -89,20 +100,42 @@ export class DsArray {
     return false;
   }
 
-  /** True once the blocks have been submitted (always, except for a pending elementwise chain). */
+  /**
+   * True once any block has been submitted (always, except for a pending elementwise chain). A later
+   * elementwise operation reads a submitted array's blocks instead of merging its expression.
+   */
   get isSubmitted(): boolean {
-    return this.refs !== undefined;
+    return this.submitted > 0;
   }
 
-  /** The block futures, submitting a pending elementwise chain first. */
-  blocks(): BlockRef[][] {
-    if (this.disposed) throw new RuntimeStateError("this DsArray was disposed; its blocks are gone");
-    if (this.refs === undefined) {
-      assert(this.materialize !== undefined, () => "a DsArray with neither blocks nor a pending expression");
-      this.refs = this.materialize();
-      this.materialize = undefined;
+  private liveCells(): (BlockRef | undefined)[][] {
+    if (this.disposed || this.cells === undefined) {
+      throw new RuntimeStateError("this DsArray was disposed; its blocks are gone");
     }
-    return this.refs;
+    return this.cells;
+  }
+
+  /** The future of block (i, j), submitting it first if it belongs to a pending chain. */
+  block(i: number, j: number): BlockRef {
+    const cells = this.liveCells();
+    let ref = cells[i][j];
+    if (ref === undefined) {
+      assert(this.submitBlock !== undefined, () => `block (${i}, ${j}) has neither a future nor a task`);
+      ref = this.submitBlock(i, j);
+      cells[i][j] = ref;
+      this.submitted++;
+    }
+    return ref;
+  }
+
+  /** Every block future, submitting what is still pending. */
+  blocks(): BlockRef[][] {
+    const cells = this.liveCells();
+    if (this.submitBlock !== undefined && this.submitted < this.grid.rowChunks.length * this.grid.colChunks.length) {
+      cells.forEach((row, i) => row.forEach((_, j) => this.block(i, j)));
+      this.submitBlock = undefined;
+    }
+    return cells as BlockRef[][];
   }
 
   /** Waits until every block is computed, without gathering; resolves to this array. */
@@ -141,7 +174,7 @@ export class DsArray {
   /** Drops this array's references to its blocks; memory is freed once no other array shares them. */
   dispose(): void {
     this.disposed = true;
-    this.refs = undefined;
-    this.materialize = undefined;
+    this.cells = undefined;
+    this.submitBlock = undefined;
   }
 }

@@ -143,30 +143,29 @@ function layoutOf(leaf: DsArray, shape: Shape): InputLayout {
   return "scalar";
 }
 
-/** Submits one fused task per block of a pending expression. */
-function submitFused(op: string, grid: BlockGrid, pending: PendingElementwise): BlockRef[][] {
+/** A function that submits the fused task of one block of a pending expression. */
+function fusedBlockSubmitter(op: string, grid: BlockGrid, pending: PendingElementwise): (i: number, j: number) => BlockRef {
   const { shape } = grid;
   const layouts = pending.leaves.map((leaf) => layoutOf(leaf, shape));
-  const leafBlocks = pending.leaves.map((leaf) => leaf.blocks());
   const program = { expr: pending.expr, layouts, functions: [...pending.functions] };
-  return grid.rowChunks.map((rows, i) =>
-    grid.colChunks.map((cols, j) => {
-      const inputs = leafBlocks.map((blocks, k) => {
-        const layout = layouts[k];
-        const bi = layout === "full" || layout === "col" ? i : 0;
-        const bj = layout === "full" || layout === "row" ? j : 0;
-        return blocks[bi][bj];
-      });
-      return engine().submit({
-        op,
-        kernel: "elementwise.fused",
-        attrs: { program, rows, cols },
-        inputs,
-        outputs: [[rows, cols]],
-        blockIndex: [i, j],
-      })[0];
-    }),
-  );
+  return (i, j) => {
+    const inputs = pending.leaves.map((leaf, k) => {
+      const layout = layouts[k];
+      const bi = layout === "full" || layout === "col" ? i : 0;
+      const bj = layout === "full" || layout === "row" ? j : 0;
+      return leaf.block(bi, bj);
+    });
+    const rows = grid.rowChunks[i];
+    const cols = grid.colChunks[j];
+    return engine().submit({
+      op,
+      kernel: "elementwise.fused",
+      attrs: { program, rows, cols },
+      inputs,
+      outputs: [[rows, cols]],
+      blockIndex: [i, j],
+    })[0];
+  };
 }
 
 /**
@@ -185,11 +184,11 @@ export function elementwise(
   const args = operands.map((o) => builder.operand(o, op));
   const expr = build(args, (source) => builder.function(source));
   const pending: PendingElementwise = { expr, leaves: builder.leaves, functions: builder.functions };
-  return DsArray.deferred(grid, pending, () => submitFused(op, grid, pending));
+  return DsArray.deferred(grid, pending, fusedBlockSubmitter(op, grid, pending));
 }
 
 /** An array whose every element is `value`, as a pending expression (free to fuse into what uses it). */
 export function constantArray(grid: BlockGrid, value: number, op: string): DsArray {
   const pending: PendingElementwise = { expr: { kind: "number", value }, leaves: [], functions: [] };
-  return DsArray.deferred(grid, pending, () => submitFused(op, grid, pending));
+  return DsArray.deferred(grid, pending, fusedBlockSubmitter(op, grid, pending));
 }

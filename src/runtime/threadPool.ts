@@ -139,6 +139,8 @@ export class ThreadPool implements Executor {
     const error = new RuntimeStateError("the worker pool was shut down before the task ran");
     for (const task of this.queue.splice(0)) task.reject(error);
     for (const s of this.slots) for (const task of s.inFlight.values()) task.reject(error);
+    // Held while terminating: an unref'd worker would let the event loop end before close() resolves.
+    for (const s of this.slots) s.worker.ref();
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

@@ -145,6 +145,20 @@ describeEachExecutor("elementwise", () => {
     assert.equal(engine().stats().tasksSubmitted - before, 8, "each result reads t's blocks: 4 tasks each");
   });
 
+  it("slicing or reading one element of a pending chain computes only the blocks it reads", async () => {
+    const x = ds.random([40, 40], { blockSize: [10, 10], seed: 6 });
+    await x.persist();
+    const before = engine().stats().byKernel["elementwise.fused"] ?? 0;
+    const chain = x.mul(2).add(1);
+    const corner = await chain.slice([0, 10], [0, 10]).collect();
+    assert.equal(await chain.item(39, 39), (await x.item(39, 39)) * 2 + 1);
+    assert.equal((engine().stats().byKernel["elementwise.fused"] ?? 0) - before, 2, "2 of 16 blocks");
+    assert.equal(corner.get(3, 4), (await x.item(3, 4)) * 2 + 1);
+    // Once part of it is submitted, the chain is read (not re-merged) by later operations.
+    assert.ok(chain.isSubmitted);
+    await assertDsEqual(chain.sub(1).div(2), await x.toArray());
+  });
+
   it("ds.full and friends fuse into their consumer", async () => {
     const x = ds.random([6, 6], { blockSize: [3, 3], seed: 4 });
     await x.persist();

@@ -51,7 +51,14 @@ export interface KernelTable {
   /** A user function (source text) on one block, returning a block of the same shape. */
   "structure.mapBlocks": { source: string };
   /** kron(a sub-block, B) where inputs are [a block, ...a bGridRows x bGridCols grid of b blocks glued into B]. */
-  "structure.kron": { aRow: number; aRows: number; aCol: number; aCols: number; bGridRows: number; bGridCols: number };
+  "structure.kron": {
+    aRow: number;
+    aRows: number;
+    aCol: number;
+    aCols: number;
+    bGridRows: number;
+    bGridCols: number;
+  };
   // Tree reductions (see reduce/layout.ts): chunk = one block to a partial, combine = partials to one,
   // aggregate = partials to the result. `axis` of combine/aggregate is the partial layout.
   /** Per lane `{count, total of map(v)}`: sum, mean, norm, countNonzero. */

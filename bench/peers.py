@@ -1,0 +1,271 @@
+#!/usr/bin/python3
+"""NumPy and dask.array side of `npm run bench`.
+
+Reads a JSON case list (the same one the TypeScript side runs), runs each case with NumPy and with
+dask.array (threaded scheduler, `num_workers` = cores, chunks = the dsfabric block size) and prints one JSON
+document on stdout:
+
+    {"env": {...}, "results": [{"name": ..., "numpy": {...}, "dask": {...}}, ...]}
+
+Each timing is a warm-up run followed by the median of `--repeats` runs; inputs are generated (and, for
+dask, persisted) before the clock starts. Progress goes to stderr.
+
+Usage:
+    /usr/bin/python3 bench/peers.py --cases cases.json [--repeats 3] [--cores 2]
+    /usr/bin/python3 bench/peers.py --env-only
+    (use `--cases -` to read the case list from stdin)
+"""
+
+import argparse
+import contextlib
+import gc
+import io
+import json
+import os
+import statistics
+import sys
+import time
+
+
+def log(msg):
+    print(f"[peers] {msg}", file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Environment
+
+
+def blas_info():
+    """What BLAS NumPy uses: threadpoolctl when installed, else a summary of numpy.show_config()."""
+    try:
+        import threadpoolctl
+
+        pools = [
+            {
+                "internal_api": p.get("internal_api"),
+                "version": p.get("version"),
+                "architecture": p.get("architecture"),
+                "threading_layer": p.get("threading_layer"),
+                "num_threads": p.get("num_threads"),
+                "filepath": p.get("filepath"),
+            }
+            for p in threadpoolctl.threadpool_info()
+            if p.get("user_api") == "blas"
+        ]
+        if pools:
+            return {"source": "threadpoolctl", "pools": pools}
+    except Exception:  # noqa: BLE001 - optional dependency, any failure means "not available"
+        pass
+    import numpy as np
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        np.show_config()
+    return {"source": "numpy.show_config", "text": buf.getvalue()}
+
+
+def environment(cores):
+    import numpy as np
+
+    env = {
+        "python": sys.version.split()[0],
+        "python_executable": sys.executable,
+        "numpy": np.__version__,
+        "cores_requested": cores,
+        "cpu_count": os.cpu_count(),
+        "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "unset"),
+        "blas": blas_info(),
+    }
+    try:
+        import dask
+
+        env["dask"] = dask.__version__
+    except Exception as e:  # noqa: BLE001
+        env["dask"] = f"not available: {e}"
+    try:
+        import distributed
+
+        env["distributed"] = distributed.__version__
+    except Exception as e:  # noqa: BLE001
+        env["distributed"] = f"not available: {e}"
+    return env
+
+
+def numpy_copy_bandwidth(n_bytes=256 << 20, reps=5):
+    """Best-of-`reps` np.copyto of a large float64 array, in GB/s counting read + write bytes."""
+    import numpy as np
+
+    n = n_bytes // 8
+    src = np.ones(n)
+    dst = np.empty(n)
+    dst[:] = 0.0  # touch pages before timing
+    best = float("inf")
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        np.copyto(dst, src)
+        best = min(best, time.perf_counter() - t0)
+    del src, dst
+    return 2 * n * 8 / best / 1e9
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Cases
+
+
+def numpy_case(case, seed):
+    """Returns (prepare, run): prepare() builds inputs, run(inputs) does the timed work."""
+    import numpy as np
+
+    n, m = case["shape"]
+    kind = case["kind"]
+
+    def rand(shape, s):
+        return np.random.default_rng(s).random(shape)
+
+    if kind == "elementwise":
+        return (
+            lambda: (rand((n, m), seed), rand((n, m), seed + 1)),
+            lambda xy: np.sqrt((xy[0] + xy[1]) * 2),
+        )
+    if kind == "sum":
+        axis = case.get("axis")
+        return (lambda: (rand((n, m), seed),), lambda xs: xs[0].sum(axis=axis))
+    if kind == "transpose":
+        return (lambda: (rand((n, m), seed),), lambda xs: np.ascontiguousarray(xs[0].T))
+    if kind == "rechunk":
+        # NumPy has no blocks: the dense equivalent of moving every element once is a full copy.
+        return (lambda: (rand((n, m), seed),), lambda xs: xs[0].copy())
+    if kind == "matmul":
+        k = case["inner"]
+        return (
+            lambda: (rand((n, k), seed), rand((k, m), seed + 1)),
+            lambda ab: ab[0] @ ab[1],
+        )
+    raise ValueError(f"unknown case kind {kind!r}")
+
+
+def dask_case(case, seed, cores):
+    import dask.array as da
+    import numpy as np
+
+    n, m = case["shape"]
+    block = tuple(case["block"])
+    kind = case["kind"]
+    opts = {"scheduler": "threads", "num_workers": cores}
+
+    def rand(shape, s):
+        return da.random.RandomState(s).random_sample(shape, chunks=block).persist(**opts)
+
+    def materialise(a):
+        # Chunk-wise transposes are views; force contiguous blocks so the work is really done.
+        return a.map_blocks(np.ascontiguousarray, dtype=a.dtype).persist(**opts)
+
+    if kind == "elementwise":
+        return (
+            lambda: (rand((n, m), seed), rand((n, m), seed + 1)),
+            lambda xy: da.sqrt((xy[0] + xy[1]) * 2).persist(**opts),
+        )
+    if kind == "sum":
+        axis = case.get("axis")
+        if axis is None:
+            return (lambda: (rand((n, m), seed),), lambda xs: xs[0].sum().compute(**opts))
+        return (lambda: (rand((n, m), seed),), lambda xs: xs[0].sum(axis=axis).persist(**opts))
+    if kind == "transpose":
+        return (lambda: (rand((n, m), seed),), lambda xs: materialise(xs[0].T))
+    if kind == "rechunk":
+        target = tuple(case["rechunkTo"])
+        return (lambda: (rand((n, m), seed),), lambda xs: materialise(xs[0].rechunk(target)))
+    if kind == "matmul":
+        k = case["inner"]
+        return (
+            lambda: (rand((n, k), seed), rand((k, m), seed + 1)),
+            lambda ab: (ab[0] @ ab[1]).persist(**opts),
+        )
+    raise ValueError(f"unknown case kind {kind!r}")
+
+
+def time_case(prepare, run, repeats):
+    inputs = prepare()
+    try:
+        out = run(inputs)  # warm-up
+        del out
+        gc.collect()
+        samples = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            out = run(inputs)
+            samples.append((time.perf_counter() - t0) * 1e3)
+            del out
+            gc.collect()
+    finally:
+        del inputs
+        gc.collect()
+    return {"samples_ms": samples, "median_ms": statistics.median(samples), "min_ms": min(samples)}
+
+
+def run_cases(cases, repeats, cores, peers):
+    results = []
+    for case in cases:
+        entry = {"name": case["name"]}
+        seed = int(case.get("seed", 42))
+        for peer in peers:
+            log(f"{case['name']}: {peer} ...")
+            try:
+                if peer == "numpy":
+                    prepare, run = numpy_case(case, seed)
+                else:
+                    prepare, run = dask_case(case, seed, cores)
+                entry[peer] = time_case(prepare, run, repeats)
+                log(f"{case['name']}: {peer} median {entry[peer]['median_ms']:.1f} ms")
+            except Exception as e:  # noqa: BLE001 - report per case, never abort the run
+                entry[peer] = {"error": f"{type(e).__name__}: {e}"}
+                log(f"{case['name']}: {peer} failed: {entry[peer]['error']}")
+            gc.collect()
+        results.append(entry)
+    return results
+
+
+def limit_blas_threads(cores):
+    """Pin NumPy's BLAS to `cores` threads (same cores as dsfabric) when threadpoolctl is available."""
+    try:
+        import threadpoolctl
+
+        return threadpoolctl.threadpool_limits(limits=cores, user_api="blas")
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", help="JSON file with the case list, or - for stdin")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--cores", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--peers", default="numpy,dask", help="comma-separated subset of numpy,dask")
+    ap.add_argument("--env-only", action="store_true", help="print the environment and exit")
+    args = ap.parse_args()
+
+    limiter = limit_blas_threads(args.cores)
+    env = environment(args.cores)
+    if args.env_only:
+        json.dump({"env": env}, sys.stdout)
+        print()
+        return
+    if not args.cases:
+        ap.error("--cases is required unless --env-only")
+
+    if args.cases == "-":
+        cases = json.load(sys.stdin)
+    else:
+        with open(args.cases, encoding="utf-8") as f:
+            cases = json.load(f)
+
+    peers = [p.strip() for p in args.peers.split(",") if p.strip()]
+    env["numpy_copy_gbs"] = numpy_copy_bandwidth()
+    results = run_cases(cases, max(1, args.repeats), args.cores, peers)
+    json.dump({"env": env, "results": results}, sys.stdout)
+    print()
+    del limiter
+
+
+if __name__ == "__main__":
+    main()

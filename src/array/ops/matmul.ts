@@ -1,0 +1,123 @@
+import { ArgumentError, ShapeError } from "../../core/errors.ts";
+import type { BlockRef } from "../../runtime/blockRef.ts";
+import { engine } from "../../runtime/runtime.ts";
+import { gridOfChunks, sameChunks } from "../blockGrid.ts";
+import { DsArray } from "../dsArray.ts";
+import { rechunkTo } from "../rechunk.ts";
+
+/** Options of `ds.matmul`: multiply by the transpose of an operand without building the transpose. */
+export interface MatmulOptions {
+  /** Use aᵀ instead of a. Default false. */
+  transposeA?: boolean;
+  /** Use bᵀ instead of b. Default false. */
+  transposeB?: boolean;
+}
+
+/** How the operation and its operands are named in error messages (`ds.matmul(a, b)` or `x.matmul(y)`). */
+interface Names {
+  op: string;
+  a: string;
+  b: string;
+}
+
+function checkFlag(names: Names, name: string, v: unknown): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== "boolean")
+    throw new ArgumentError(`${names.op}: ${name} must be a boolean but was ${JSON.stringify(v)}`);
+  return v;
+}
+
+function checkOperands(names: Names, a: unknown, b: unknown, options: unknown): [boolean, boolean] {
+  for (const [name, v] of [
+    [names.a, a],
+    [names.b, b],
+  ] as const) {
+    if (!(v instanceof DsArray))
+      throw new ArgumentError(`${names.op}: ${name} must be a DsArray but was ${typeof v}`);
+  }
+  if (options === null || typeof options !== "object") {
+    throw new ArgumentError(
+      `${names.op}: options must be { transposeA?, transposeB? } but was ${String(options)}`,
+    );
+  }
+  const o = options as MatmulOptions;
+  return [checkFlag(names, "transposeA", o.transposeA), checkFlag(names, "transposeB", o.transposeB)];
+}
+
+/**
+ * The blocked product op(a) · op(b). Output block (i, j) is Σₖ op(a)[i, k] · op(b)[k, j], computed by ONE
+ * `matmul.accumulate` task per output block that reads the pairs (a₀, b₀, a₁, b₁, ...) and accumulates
+ * them into one result with the BLAS backend, so no partial product is ever stored. A transposed operand is
+ * never materialised: block (k, i) of a is passed with the transpose flag instead of block (i, k) of aᵀ.
+ *
+ * Blocking: the result has op(a)'s row chunks and op(b)'s column chunks. When the chunks of the inner
+ * dimension differ, the smaller operand is rechunked along it to match the larger (never rejected).
+ *
+ * Throws `ShapeError` when the inner dimensions differ, e.g.
+ * `ds.matmul: a has 3 columns but b has 4 rows (a.shape=[2,3], b.shape=[4,5])` (with `a.T` / `b.T` and
+ * `transposeA=true` / `transposeB=true` when set). NaN and infinities propagate
+ * as in BLAS; an inner dimension of 0 gives zeros; an empty outer dimension gives an empty result.
+ *
+ * @example
+ * ```ts
+ * const a = ds.array([[1, 2], [3, 4]], { blockSize: [1, 2] });
+ * const b = ds.array([[5], [6]], { blockSize: [1, 1] });
+ * await ds.matmul(a, b).toArray();                       // [[17], [39]]
+ * await ds.matmul(a, a, { transposeA: true }).toArray(); // aᵀa = [[10, 14], [14, 20]]
+ * ```
+ * @see src/array/ops/matmul.ts
+ */
+export function matmul(
+  a: DsArray,
+  b: DsArray,
+  options: MatmulOptions = {},
+  names: Names = { op: "ds.matmul", a: "a", b: "b" },
+): DsArray {
+  const [transA, transB] = checkOperands(names, a, b, options);
+  const innerA = transA ? a.shape[0] : a.shape[1];
+  const innerB = transB ? b.shape[1] : b.shape[0];
+  if (innerA !== innerB) {
+    const flags = [transA ? "transposeA=true" : "", transB ? "transposeB=true" : ""].filter((s) => s !== "");
+    throw new ShapeError(
+      `${names.op}: ${names.a}${transA ? ".T" : ""} has ${innerA} columns but ${names.b}${transB ? ".T" : ""} has ${innerB} rows (${names.a}.shape=[${a.shape.join(",")}], ${names.b}.shape=[${b.shape.join(",")}]${flags.map((f) => `, ${f}`).join("")})`,
+    );
+  }
+  // Align the inner dimension's chunks: rechunk the smaller operand to the larger one's.
+  const innerChunksA = transA ? a.grid.rowChunks : a.grid.colChunks;
+  const innerChunksB = transB ? b.grid.colChunks : b.grid.rowChunks;
+  let left = a;
+  let right = b;
+  if (!sameChunks(innerChunksA, innerChunksB)) {
+    if (a.shape[0] * a.shape[1] < b.shape[0] * b.shape[1]) {
+      left = transA
+        ? rechunkTo(a, innerChunksB, a.grid.colChunks, names.op)
+        : rechunkTo(a, a.grid.rowChunks, innerChunksB, names.op);
+    } else {
+      right = transB
+        ? rechunkTo(b, b.grid.rowChunks, innerChunksA, names.op)
+        : rechunkTo(b, innerChunksA, b.grid.colChunks, names.op);
+    }
+  }
+  const rowChunks = transA ? left.grid.colChunks : left.grid.rowChunks;
+  const colChunks = transB ? right.grid.rowChunks : right.grid.colChunks;
+  const inner = (transA ? left.grid.rowChunks : left.grid.colChunks).length;
+  const aBlocks = left.blocks();
+  const bBlocks = right.blocks();
+  const refs: BlockRef[][] = rowChunks.map((rows, i) =>
+    colChunks.map((cols, j) => {
+      const inputs: BlockRef[] = [];
+      for (let k = 0; k < inner; k++) {
+        inputs.push(transA ? aBlocks[k][i] : aBlocks[i][k], transB ? bBlocks[j][k] : bBlocks[k][j]);
+      }
+      return engine().submit({
+        op: names.op,
+        kernel: "matmul.accumulate",
+        attrs: { transA, transB, rows, cols },
+        inputs,
+        outputs: [[rows, cols]],
+        blockIndex: [i, j],
+      })[0];
+    }),
+  );
+  return DsArray.fromBlocks(gridOfChunks(rowChunks, colChunks), refs);
+}
