@@ -107,8 +107,17 @@ export function reduction(x: DsArray, spec: ReductionSpec): DsArray {
 
   const chunkOf = (i: number, j: number): Partial => {
     const [rows, cols] = [rowChunks[i], colChunks[j]];
-    const [lanes, length] = spec.axis === 0 ? [cols, rows] : spec.axis === 1 ? [rows, cols] : [1, rows * cols];
-    const place = { blockRow: i, blockCol: j, rowOffset: rowOffsets[i], colOffset: colOffsets[j], rows, cols, shape };
+    const [lanes, length] =
+      spec.axis === 0 ? [cols, rows] : spec.axis === 1 ? [rows, cols] : [1, rows * cols];
+    const place = {
+      blockRow: i,
+      blockCol: j,
+      rowOffset: rowOffsets[i],
+      colOffset: colOffsets[j],
+      rows,
+      cols,
+      shape,
+    };
     const [ref] = eng.submit({
       op: spec.op,
       ...spec.chunk(place),
@@ -149,11 +158,23 @@ export function reduction(x: DsArray, spec: ReductionSpec): DsArray {
   };
 
   if (spec.axis === 0) {
-    const row = colChunks.map((cols, j) => tree(rowChunks.map((_, i) => chunkOf(i, j)), cols, [0, j]));
+    const row = colChunks.map((cols, j) =>
+      tree(
+        rowChunks.map((_, i) => chunkOf(i, j)),
+        cols,
+        [0, j],
+      ),
+    );
     return DsArray.fromBlocks(gridOfChunks([1], colChunks), [row]);
   }
   if (spec.axis === 1) {
-    const col = rowChunks.map((rows, i) => [tree(colChunks.map((_, j) => chunkOf(i, j)), rows, [i, 0])]);
+    const col = rowChunks.map((rows, i) => [
+      tree(
+        colChunks.map((_, j) => chunkOf(i, j)),
+        rows,
+        [i, 0],
+      ),
+    ]);
     return DsArray.fromBlocks(gridOfChunks(rowChunks, [1]), col);
   }
   const leaves = rowChunks.flatMap((_, i) => colChunks.map((_, j) => chunkOf(i, j)));
@@ -166,8 +187,9 @@ export function reductionResult(result: DsArray, axis: ReduceAxis): DsArray | Pr
   return result.blocks()[0][0].ready.then((m) => m.data[0]);
 }
 
-function describe(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v) : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+/** A user's value as an error message shows it: strings and objects as JSON, numbers as JS prints them (NaN). */
+export function describeValue(v: unknown): string {
+  return typeof v === "string" || (typeof v === "object" && v !== null) ? JSON.stringify(v) : String(v);
 }
 
 /** NumPy's axis: 0 or -2 down the rows, 1 or -1 along the columns, undefined or null over every element. */
@@ -175,7 +197,7 @@ export function normalizeAxis(op: string, axis: unknown): ReduceAxis {
   if (axis === undefined || axis === null) return "all";
   if (axis === 0 || axis === -2) return 0;
   if (axis === 1 || axis === -1) return 1;
-  throw new ArgumentError(`${op}: axis must be 0, 1 or omitted but was ${describe(axis)}`);
+  throw new ArgumentError(`${op}: axis must be 0, 1 or omitted but was ${describeValue(axis)}`);
 }
 
 /**
@@ -189,17 +211,21 @@ export function readOptions(
 ): { splitEvery: number; values: Record<string, unknown> } {
   if (options === undefined) return { splitEvery: SPLIT_EVERY_DEFAULT, values: {} };
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new ArgumentError(`${op}: options must be an object such as { ${allowed.join(", ")} } but was ${describe(options)}`);
+    throw new ArgumentError(
+      `${op}: options must be an object such as { ${allowed.join(", ")} } but was ${describeValue(options)}`,
+    );
   }
   const values = options as Record<string, unknown>;
   for (const key of Object.keys(values)) {
     if (!allowed.includes(key)) {
-      throw new ArgumentError(`${op}: unknown option ${JSON.stringify(key)} (expected one of: ${allowed.join(", ")})`);
+      throw new ArgumentError(
+        `${op}: unknown option ${JSON.stringify(key)} (expected one of: ${allowed.join(", ")})`,
+      );
     }
   }
   const splitEvery = values.splitEvery ?? SPLIT_EVERY_DEFAULT;
   if (typeof splitEvery !== "number" || !Number.isInteger(splitEvery) || splitEvery < 2) {
-    throw new ArgumentError(`${op}: splitEvery must be an integer >= 2 but was ${describe(splitEvery)}`);
+    throw new ArgumentError(`${op}: splitEvery must be an integer >= 2 but was ${describeValue(splitEvery)}`);
   }
   return { splitEvery, values };
 }

@@ -43,11 +43,19 @@ function argReduction(
 }
 
 /** Index of the first smallest value (first NaN if any). See `DsArray.argmin`. */
-export function argmin(x: DsArray, axis?: AxisArg | null, options?: ReduceOptions): DsArray | Promise<number> {
+export function argmin(
+  x: DsArray,
+  axis?: AxisArg | null,
+  options?: ReduceOptions,
+): DsArray | Promise<number> {
   return argReduction("min", x, axis, options);
 }
 
 /** Index of the first largest value (first NaN if any). See `DsArray.argmax`. */
-export function argmax(x: DsArray, axis?: AxisArg | null, options?: ReduceOptions): DsArray | Promise<number> {
+export function argmax(
+  x: DsArray,
+  axis?: AxisArg | null,
+  options?: ReduceOptions,
+): DsArray | Promise<number> {
   return argReduction("max", x, axis, options);
 }

@@ -5,10 +5,21 @@
  */
 import { partialLayout } from "../../core/kernels/reduce/layout.ts";
 import type { DsArray } from "../dsArray.ts";
-import { normalizeAxis, readOptions, reduction, reductionResult, type AxisArg, type ReduceOptions } from "../reduction.ts";
+import {
+  normalizeAxis,
+  readOptions,
+  reduction,
+  reductionResult,
+  type AxisArg,
+  type ReduceOptions,
+} from "../reduction.ts";
 
 /** Median; the mean of the two middle values for an even count; NaN if empty or if a NaN is present. */
-export function median(x: DsArray, axisArg?: AxisArg | null, options?: ReduceOptions): DsArray | Promise<number> {
+export function median(
+  x: DsArray,
+  axisArg?: AxisArg | null,
+  options?: ReduceOptions,
+): DsArray | Promise<number> {
   const op = "median";
   const axis = normalizeAxis(op, axisArg);
   const { splitEvery } = readOptions(op, options, ["splitEvery"]);

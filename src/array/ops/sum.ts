@@ -4,7 +4,14 @@
 import type { SumFinish, SumMap } from "../../core/kernels/reduce/attrs.ts";
 import { partialLayout } from "../../core/kernels/reduce/layout.ts";
 import type { DsArray } from "../dsArray.ts";
-import { normalizeAxis, readOptions, reduction, reductionResult, type AxisArg, type ReduceOptions } from "../reduction.ts";
+import {
+  normalizeAxis,
+  readOptions,
+  reduction,
+  reductionResult,
+  type AxisArg,
+  type ReduceOptions,
+} from "../reduction.ts";
 
 function sumFamily(
   op: string,
@@ -45,6 +52,10 @@ export function norm(x: DsArray, axis?: AxisArg | null, options?: ReduceOptions)
 }
 
 /** How many values are not 0 (NaN counts); empty gives 0. See `DsArray.countNonzero`. */
-export function countNonzero(x: DsArray, axis?: AxisArg | null, options?: ReduceOptions): DsArray | Promise<number> {
+export function countNonzero(
+  x: DsArray,
+  axis?: AxisArg | null,
+  options?: ReduceOptions,
+): DsArray | Promise<number> {
   return sumFamily("countNonzero", "nonzero", "total", x, axis, options);
 }

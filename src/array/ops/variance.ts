@@ -5,7 +5,15 @@ import { ArgumentError } from "../../core/errors.ts";
 import type { MomentsFinish } from "../../core/kernels/reduce/attrs.ts";
 import { partialLayout } from "../../core/kernels/reduce/layout.ts";
 import type { DsArray } from "../dsArray.ts";
-import { normalizeAxis, readOptions, reduction, reductionResult, type AxisArg, type ReduceOptions } from "../reduction.ts";
+import {
+  describeValue,
+  normalizeAxis,
+  readOptions,
+  reduction,
+  reductionResult,
+  type AxisArg,
+  type ReduceOptions,
+} from "../reduction.ts";
 
 /** Options of var and std. */
 export interface VarianceOptions extends ReduceOptions {
@@ -24,8 +32,7 @@ function momentsReduction(
   const { splitEvery, values } = readOptions(op, options, ["ddof", "splitEvery"]);
   const ddof = values.ddof ?? 0;
   if (typeof ddof !== "number" || !Number.isFinite(ddof)) {
-    const shown = typeof ddof === "string" ? JSON.stringify(ddof) : String(ddof);
-    throw new ArgumentError(`${op}: ddof must be a finite number but was ${shown}`);
+    throw new ArgumentError(`${op}: ddof must be a finite number but was ${describeValue(ddof)}`);
   }
   const layout = partialLayout(axis);
   const result = reduction(x, {
@@ -41,7 +48,11 @@ function momentsReduction(
 }
 
 /** Variance, sum((x - mean)^2) / (count - ddof). See `DsArray.var`. */
-export function variance(x: DsArray, axis?: AxisArg | null, options?: VarianceOptions): DsArray | Promise<number> {
+export function variance(
+  x: DsArray,
+  axis?: AxisArg | null,
+  options?: VarianceOptions,
+): DsArray | Promise<number> {
   return momentsReduction("var", x, axis, options);
 }
 

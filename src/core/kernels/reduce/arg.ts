@@ -23,7 +23,10 @@ function beats(isMax: boolean, va: number, ia: number, vb: number, ib: number): 
   return isMax ? vb > va : vb < va;
 }
 
-export const argChunk: Kernel<"reduce.arg.chunk"> = ([block], { axis, kind, rowOffset, colOffset, totalCols }) => {
+export const argChunk: Kernel<"reduce.arg.chunk"> = (
+  [block],
+  { axis, kind, rowOffset, colOffset, totalCols },
+) => {
   const { m, along } = chunkView(block, axis);
   const { rows, cols, data } = m;
   const isMax = kind === "max";
@@ -76,7 +79,11 @@ export const argChunk: Kernel<"reduce.arg.chunk"> = ([block], { axis, kind, rowO
 };
 
 /** Best (value, index) per lane over the partials. */
-function mergeArgs(parts: readonly Matrix[], layout: PartialLayout, isMax: boolean): { value: Float64Array; index: Float64Array } {
+function mergeArgs(
+  parts: readonly Matrix[],
+  layout: PartialLayout,
+  isMax: boolean,
+): { value: Float64Array; index: Float64Array } {
   const at = partialIndex(parts[0], layout);
   const value = new Float64Array(at.lanes).fill(Number.NaN);
   const index = new Float64Array(at.lanes).fill(-1);

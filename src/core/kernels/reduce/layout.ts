@@ -27,7 +27,9 @@ export interface PartialIndex {
 }
 
 export function indexOf(layout: PartialLayout, lanes: number, fields: number): PartialIndex {
-  return layout === 0 ? { lanes, fields, laneStep: 1, fieldStep: lanes } : { lanes, fields, laneStep: fields, fieldStep: 1 };
+  return layout === 0
+    ? { lanes, fields, laneStep: 1, fieldStep: lanes }
+    : { lanes, fields, laneStep: fields, fieldStep: 1 };
 }
 
 /** The index of an existing partial. */

@@ -36,7 +36,12 @@ function before(a: number, b: number): boolean {
 }
 
 /** Merges lane `l` of every partial into `into` (which must hold the sum of their field counts). */
-function mergeLane(parts: readonly Matrix[], index: readonly PartialIndex[], l: number, into: Float64Array): void {
+function mergeLane(
+  parts: readonly Matrix[],
+  index: readonly PartialIndex[],
+  l: number,
+  into: Float64Array,
+): void {
   const heads = new Array<number>(parts.length).fill(0);
   for (let t = 0; t < into.length; t++) {
     let best = -1;

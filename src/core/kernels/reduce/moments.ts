@@ -33,7 +33,23 @@ export const momentsChunk: Kernel<"reduce.moments.chunk"> = ([block], { axis }) 
     const shift = rows > 0 ? data.slice(0, cols) : new Float64Array(cols);
     const s1 = new Float64Array(cols);
     const s2 = new Float64Array(cols);
-    for (let i = 0; i < rows; i++) {
+    let i = 0;
+    for (; i + 3 < rows; i += 4) {
+      const b0 = i * cols;
+      const b1 = b0 + cols;
+      const b2 = b1 + cols;
+      const b3 = b2 + cols;
+      for (let j = 0; j < cols; j++) {
+        const k = shift[j];
+        const d0 = data[b0 + j] - k;
+        const d1 = data[b1 + j] - k;
+        const d2 = data[b2 + j] - k;
+        const d3 = data[b3 + j] - k;
+        s1[j] += d0 + d1 + (d2 + d3);
+        s2[j] += d0 * d0 + d1 * d1 + (d2 * d2 + d3 * d3);
+      }
+    }
+    for (; i < rows; i++) {
       const base = i * cols;
       for (let j = 0; j < cols; j++) {
         const d = data[base + j] - shift[j];
@@ -60,7 +76,10 @@ export const momentsChunk: Kernel<"reduce.moments.chunk"> = ([block], { axis }) 
 };
 
 /** Chan, Golub and LeVeque's pairwise update, lane by lane, over all partials. */
-function mergeMoments(parts: readonly Matrix[], layout: PartialLayout): { at: PartialIndex; merged: Float64Array[] } {
+function mergeMoments(
+  parts: readonly Matrix[],
+  layout: PartialLayout,
+): { at: PartialIndex; merged: Float64Array[] } {
   const at = partialIndex(parts[0], layout);
   const count = new Float64Array(at.lanes);
   const mean = new Float64Array(at.lanes);
