@@ -42,8 +42,10 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   await y.persist();
   const z = await timed(clock, log, "sqrt((x + y) * 2), fused", () => x.add(y).mul(2).sqrt().persist());
   const total = await timed(clock, log, "sum of all elements", () => z.sum());
+  // E[sqrt(2 (U1 + U2))] for independent uniforms U1, U2 is (32 - 8 sqrt 2) / 15.
+  const expectedMean = (32 - 8 * Math.SQRT2) / 15;
   log(
-    `  = ${total.toFixed(3)} (expected about ${(o.rows * o.cols * 1.3333).toFixed(0)}: mean of sqrt(2U) ~ 1.333)`,
+    `  = ${total.toFixed(0)} (expected about ${(o.rows * o.cols * expectedMean).toFixed(0)}: n m (32 - 8 sqrt 2) / 15)`,
   );
   const colMeans = await timed(clock, log, "mean over axis 0 (1 x m)", () => x.mean(0).collect());
   log(`  first column means: ${Array.from(colMeans.data.subarray(0, 4), (v) => v.toFixed(4)).join(", ")}`);
