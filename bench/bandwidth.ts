@@ -3,14 +3,16 @@
  *
  * A copy reads and writes each byte once, so bandwidth = 2 * bytes / time, best of several repetitions.
  * Measured three ways:
- * - one thread, `Float64Array.prototype.set` between ordinary ArrayBuffers (a plain memcpy);
- * - `threads` worker threads at once, each copying its own share of the bytes between its own ArrayBuffers
- *   (the whole machine's bandwidth; on a VM two threads may not beat one);
+ * - one thread, `Float64Array.prototype.set` between ordinary ArrayBuffers (a plain memcpy): the floors
+ *   use this one (about 21 GB/s on these machines, as ARCHITECTURE.md says);
+ * - one worker thread per core at once, each copying its share between its own ArrayBuffers. Reported,
+ *   not used: on these VMs it swings between ~17 and ~35 GB/s from run to run, because glibc's memcpy
+ *   switches to non-temporal stores above a size tied to the (VM-reported, 300 MiB) L3 cache;
  * - one thread, `set()` between SharedArrayBuffers, where dsfabric's blocks live. V8 copies shared memory
- *   with relaxed-atomic word copies, often about half as fast: reported, not used as the floor.
- * The floors use the higher of the first two: the physical rate, whatever the language.
+ *   with relaxed-atomic word copies, often about half as fast: reported, not used.
  */
 import { Worker } from "node:worker_threads";
+import { collectGarbage } from "./gc.ts";
 
 export interface Bandwidth {
   readonly bytes: number;
@@ -22,7 +24,7 @@ export interface Bandwidth {
   readonly threads: number;
   /** Read + write GB/s of one thread's `set()` between SharedArrayBuffer-backed arrays. */
   readonly sharedSetGBs: number;
-  /** max(singleThreadGBs, parallelGBs): what the floors divide by. */
+  /** What the floors divide by: the single-thread rate. */
   readonly floorGBs: number;
 }
 
@@ -89,14 +91,16 @@ async function parallelRate(bytes: number, threads: number, repeats: number): Pr
   }
 }
 
-export async function measureBandwidth(bytes: number, threads: number, repeats = 5): Promise<Bandwidth> {
+export async function measureBandwidth(bytes: number, threads: number, repeats = 8): Promise<Bandwidth> {
   const n = Math.floor(bytes / 8);
   const single = copyRate(new Float64Array(n).fill(1), new Float64Array(n), repeats);
+  collectGarbage();
   const shared = copyRate(
     new Float64Array(new SharedArrayBuffer(n * 8)).fill(1),
     new Float64Array(new SharedArrayBuffer(n * 8)),
     repeats,
   );
+  collectGarbage();
   const parallel = threads > 1 ? await parallelRate(bytes, threads, repeats) : single;
   return {
     bytes: n * 8,
@@ -105,6 +109,6 @@ export async function measureBandwidth(bytes: number, threads: number, repeats =
     parallelGBs: parallel,
     threads,
     sharedSetGBs: shared,
-    floorGBs: Math.max(single, parallel),
+    floorGBs: single,
   };
 }

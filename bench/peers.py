@@ -22,6 +22,7 @@ import gc
 import io
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -262,6 +263,7 @@ def main():
     peers = [p.strip() for p in args.peers.split(",") if p.strip()]
     env["numpy_copy_gbs"] = numpy_copy_bandwidth()
     results = run_cases(cases, max(1, args.repeats), args.cores, peers)
+    env["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     json.dump({"env": env, "results": results}, sys.stdout)
     print()
     del limiter

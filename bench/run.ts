@@ -17,6 +17,7 @@ import type { CaseSpec } from "./cases.ts";
 import { errorText, loadDsfabric, resolveBarrier } from "./dsapi.ts";
 import type { DsfabricApi } from "./dsapi.ts";
 import { envLines, nodeEnv } from "./env.ts";
+import { collectGarbage } from "./gc.ts";
 import { ensurePeers, peerEnv, PYTHON, runPeers } from "./peers.ts";
 import type { PeerName, PeerRun, PeerTiming } from "./peers.ts";
 import { infoLines, median, missingNotes, resultTable, targetChecks } from "./table.ts";
@@ -108,18 +109,18 @@ function log(msg: string): void {
   console.error(`[bench] ${msg}`);
 }
 
+class BenchTimeout extends Error {
+  override name = "BenchTimeout";
+}
+
 function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${seconds} s`)), seconds * 1000);
+    const fail = (): void => reject(new BenchTimeout(`${what} did not finish within ${seconds} s`));
+    timer = setTimeout(fail, seconds * 1000);
     timer.unref();
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-function collectGarbage(): void {
-  const gc: unknown = (globalThis as Record<string, unknown>)["gc"];
-  if (typeof gc === "function") (gc as () => void)();
 }
 
 function summarise(samplesMs: number[]): Outcome {
@@ -192,7 +193,7 @@ async function runDsfabric(
       const reason = errorText(e);
       log(`${spec.name}: dsfabric failed: ${reason}`);
       outcomes.set(spec.name, { ok: false, reason });
-      if (reason.includes("did not finish within")) stuck = spec.name;
+      if (e instanceof BenchTimeout) stuck = spec.name;
     }
   }
   try {
@@ -266,7 +267,7 @@ async function main(): Promise<void> {
       `${bw.threads} threads ${bw.parallelGBs.toFixed(1)} GB/s; set() between SharedArrayBuffers ${bw.sharedSetGBs.toFixed(1)} GB/s`,
   );
   console.log(
-    `floors use ${floorGBs.toFixed(1)} GB/s (${o.floorGbs === undefined ? "the best measured rate" : "--floor-gbs"})`,
+    `floors use ${floorGBs.toFixed(1)} GB/s (${o.floorGbs === undefined ? "the 1-thread rate" : "--floor-gbs"})`,
   );
 
   // Cases.
@@ -337,7 +338,13 @@ async function main(): Promise<void> {
   for (const line of info) console.log(line);
 
   const loadEnd = os.loadavg()[0];
+  const maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+  const pyRss = peerRun?.env["max_rss_mib"];
   console.log(`\nload average (1 min): ${env.loadAvg1.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end`);
+  console.log(
+    `peak memory (max RSS): node ${maxRssMiB} MiB` +
+      (typeof pyRss === "number" ? `, python ${pyRss} MiB` : ""),
+  );
   const doc = {
     date: new Date().toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
