@@ -1,7 +1,6 @@
 // @ts-check
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
-import importX from "eslint-plugin-import-x";
 
 const timeGlobals = ["setTimeout", "setInterval", "setImmediate"].map((name) => ({
   name,
@@ -14,14 +13,11 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
-    plugins: { "import-x": importX },
     rules: {
-      "import-x/no-cycle": "error",
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
-    settings: { "import-x/resolver": { node: { extensions: [".ts", ".js", ".mjs"] } } },
   },
   {
     files: ["src/**/*.ts"],
