@@ -9,7 +9,19 @@
  * await shutdown();
  * ```
  */
-export { ds } from "./array/ds.ts";
+import { ds as arrayDs } from "./array/ds.ts";
+import { datasets } from "./io/datasets/index.ts";
+
+/** The `ds` namespace: array creation and free-standing operations, plus `ds.datasets`. */
+export const ds = { ...arrayDs, datasets };
+export type {
+  MakeBlobsOptions,
+  MakeClassificationOptions,
+  MakeRegressionOptions,
+  MnistData,
+  MnistOptions,
+  Samples,
+} from "./io/datasets/index.ts";
 export { DsArray } from "./array/dsArray.ts";
 export type { Operand } from "./array/elementwise.ts";
 export type { BlockOptions } from "./array/creation.ts";
