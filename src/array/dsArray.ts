@@ -131,7 +131,10 @@ export class DsArray {
   /** Every block future, submitting what is still pending. */
   blocks(): BlockRef[][] {
     const cells = this.liveCells();
-    if (this.submitBlock !== undefined && this.submitted < this.grid.rowChunks.length * this.grid.colChunks.length) {
+    if (
+      this.submitBlock !== undefined &&
+      this.submitted < this.grid.rowChunks.length * this.grid.colChunks.length
+    ) {
       cells.forEach((row, i) => row.forEach((_, j) => this.block(i, j)));
       this.submitBlock = undefined;
     }

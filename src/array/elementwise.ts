@@ -144,7 +144,11 @@ function layoutOf(leaf: DsArray, shape: Shape): InputLayout {
 }
 
 /** A function that submits the fused task of one block of a pending expression. */
-function fusedBlockSubmitter(op: string, grid: BlockGrid, pending: PendingElementwise): (i: number, j: number) => BlockRef {
+function fusedBlockSubmitter(
+  op: string,
+  grid: BlockGrid,
+  pending: PendingElementwise,
+): (i: number, j: number) => BlockRef {
   const { shape } = grid;
   const layouts = pending.leaves.map((leaf) => layoutOf(leaf, shape));
   const program = { expr: pending.expr, layouts, functions: [...pending.functions] };

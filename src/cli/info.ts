@@ -56,7 +56,8 @@ export function infoReport(): InfoReport {
     node: process.version,
     cores,
     workers: cores,
-    backend: blas.name + (blas.config !== undefined ? ` (${blas.config}; kernels: ${blas.corename ?? "?"})` : ""),
+    backend:
+      blas.name + (blas.config !== undefined ? ` (${blas.config}; kernels: ${blas.corename ?? "?"})` : ""),
     // What each worker of the default pool sets (see chooseBlasThreads), not the main thread's setting.
     blasThreadsPerWorker: blas.name === "js" ? 1 : chooseBlasThreads(cores, cores),
     openblasCoretype: blas.coretype ?? "unset",

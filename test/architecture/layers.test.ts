@@ -54,7 +54,8 @@ it("imports between folders point down the layer map", () => {
     const from = layerOf(file);
     for (const dep of deps) {
       const to = layerOf(dep);
-      if (to !== from && !(allowed[from] ?? []).includes(to)) bad.push(`${relative(src, file)} -> ${relative(src, dep)}`);
+      if (to !== from && !(allowed[from] ?? []).includes(to))
+        bad.push(`${relative(src, file)} -> ${relative(src, dep)}`);
     }
   }
   assert.deepEqual(bad, [], `imports against the layer map:\n${bad.join("\n")}`);

@@ -11,7 +11,14 @@ function steppingClock(): Clock {
 
 it("the demo computes what it prints: the matmul check matches its dense dot product", async () => {
   const lines: string[] = [];
-  await runDemo({ rows: 96, cols: 40, block: 16, matmulSize: 48, clock: steppingClock(), log: (l) => lines.push(l) });
+  await runDemo({
+    rows: 96,
+    cols: 40,
+    block: 16,
+    matmulSize: 48,
+    clock: steppingClock(),
+    log: (l) => lines.push(l),
+  });
   const text = lines.join("\n");
   const check = /check c\[47, 0\] = ([\d.]+) vs dense dot ([\d.]+)/.exec(text);
   assert.ok(check !== null, text);

@@ -10,7 +10,11 @@ const cli = `${root}dist/src/cli/main.js`;
 
 function info(env: Record<string, string | undefined>) {
   assert.ok(existsSync(cli), "dist/ is built by `npm test` (pretest) before the tests run");
-  const r = spawnSync(process.execPath, [cli, "info", "--json"], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [cli, "info", "--json"], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }

@@ -11,7 +11,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const sources = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const sources = [
+  "README.md",
+  ...readdirSync(join(root, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
 const checker = `
 function __same(got, want, approx) {
@@ -67,7 +72,11 @@ for (const file of sources) {
           .replaceAll(`from "dsfabric"`, `from ${entry("index.ts")}`);
       const path = join(dir, `example-${file.replace(/\W/g, "_")}-${line}.mts`);
       writeFileSync(path, program);
-      const r = spawnSync(process.execPath, ["--import", "tsx", path], { cwd: root, encoding: "utf8", timeout: 120_000 });
+      const r = spawnSync(process.execPath, ["--import", "tsx", path], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 120_000,
+      });
       assert.equal(r.status, 0, `${file}:${line} failed:\n${r.stderr}`);
     });
   }

@@ -4,7 +4,15 @@
  * Inputs are always dense blocks (`Matrix[]`) and outputs a `Matrix[]`, so only attributes vary.
  */
 import type { ElementwiseProgram } from "./elementwise/program.ts";
-import type { ArgKind, FoldOp, MomentsFinish, PartialLayout, ReduceAxis, SumFinish, SumMap } from "./reduce/attrs.ts";
+import type {
+  ArgKind,
+  FoldOp,
+  MomentsFinish,
+  PartialLayout,
+  ReduceAxis,
+  SumFinish,
+  SumMap,
+} from "./reduce/attrs.ts";
 
 /** A rectangle of input `input` at (srcRow, srcCol), copied to (dstRow, dstCol) of the output. */
 export interface AssemblePiece {
@@ -19,7 +27,14 @@ export interface AssemblePiece {
 
 export interface KernelTable {
   /** Uniform [0, 1) values from (seed, global index): the same values whatever the blocking. */
-  "fill.random": { seed: number; rowStart: number; colStart: number; rows: number; cols: number; totalCols: number };
+  "fill.random": {
+    seed: number;
+    rowStart: number;
+    colStart: number;
+    rows: number;
+    cols: number;
+    totalCols: number;
+  };
   "fill.constant": { rows: number; cols: number; value: number };
   /** Ones where global column - global row == diagonal. */
   "fill.eye": { rows: number; cols: number; rowStart: number; colStart: number; diagonal: number };
@@ -69,7 +84,13 @@ export interface KernelTable {
   "reduce.fold.chunk": { axis: ReduceAxis; fold: FoldOp };
   "reduce.fold.combine": { fold: FoldOp };
   /** Per lane `{value, global index}` of the first extreme (argmin/argmax); offsets locate the block. */
-  "reduce.arg.chunk": { axis: ReduceAxis; kind: ArgKind; rowOffset: number; colOffset: number; totalCols: number };
+  "reduce.arg.chunk": {
+    axis: ReduceAxis;
+    kind: ArgKind;
+    rowOffset: number;
+    colOffset: number;
+    totalCols: number;
+  };
   "reduce.arg.combine": { axis: PartialLayout; kind: ArgKind };
   "reduce.arg.aggregate": { axis: PartialLayout; kind: ArgKind };
   /** Per lane `{count, mean, M2}` (var, std), merged with Chan's formula. */
