@@ -5,6 +5,7 @@
  */
 export type { Clock } from "./clock.ts";
 export { realClock } from "./clock.ts";
+export type { EventScheduler } from "./eventScheduler.ts";
 export { Rng } from "./rng.ts";
 export type { RunOptions, SimulatorOptions, TimerId } from "./simulator.ts";
 export { SimulationError, Simulator } from "./simulator.ts";

@@ -10,7 +10,7 @@ import { allocateMaxMin } from "./maxMinFair.ts";
 
 /** A flow due to finish within this many ms of now finishes now (a nanosecond: far below any latency). */
 const doneMsEpsilon = 1e-6;
-import type { Simulator } from "./simulator.ts";
+import type { EventScheduler } from "./eventScheduler.ts";
 
 /** Counters of the work done to keep rates fair. */
 export interface SharingCounters {
@@ -51,7 +51,7 @@ export class LinkSharing {
   };
 
   constructor(
-    private readonly sim: Simulator,
+    private readonly sim: EventScheduler,
     private readonly hosts: readonly Host[],
     /** Called at the virtual time a flow sends its last byte; it must call `remove(flow, "done")`. */
     private readonly onDone: (flow: Flow) => void,

@@ -33,7 +33,7 @@ export type {
 } from "./networkTypes.ts";
 export { TransferAbortedError } from "./networkTypes.ts";
 import { LinkSharing } from "./linkSharing.ts";
-import type { Simulator } from "./simulator.ts";
+import type { EventScheduler } from "./eventScheduler.ts";
 
 function checkRate(op: string, name: string, value: unknown, allowZero: boolean): number {
   if (typeof value !== "number" || Number.isNaN(value) || value < 0 || (!allowZero && value === 0)) {
@@ -71,7 +71,7 @@ export class Network {
   private transfersCompleted = 0;
 
   constructor(
-    private readonly sim: Simulator,
+    private readonly sim: EventScheduler,
     options: NetworkOptions = {},
   ) {
     const latencyMs = options.latencyMs ?? 0;

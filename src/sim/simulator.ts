@@ -15,6 +15,7 @@ import { assert } from "../core/assert.ts";
 import { ArgumentError, DsfabricError, RuntimeStateError } from "../core/errors.ts";
 import type { Clock } from "./clock.ts";
 import type { EventLog } from "./events.ts";
+import type { EventScheduler } from "./eventScheduler.ts";
 import { EventQueue, QueueEntry } from "./eventQueue.ts";
 import type { TimerId } from "./eventQueue.ts";
 
@@ -84,7 +85,7 @@ function checkTime(op: string, name: string, value: number): void {
  * seen; // [5, 15]
  * ```
  */
-export class Simulator implements Clock {
+export class Simulator implements Clock, EventScheduler {
   readonly log: EventLog | undefined;
   private nowMs: number;
   private readonly queue = new EventQueue();
