@@ -6,7 +6,7 @@
  */
 import { ArgumentError } from "../core/errors.ts";
 import type { Network } from "./network.ts";
-import type { Simulator } from "./simulator.ts";
+import type { EventScheduler } from "./eventScheduler.ts";
 
 /** The fabric roles a kill can target. */
 export type FaultRole = "shard" | "worker" | "aggregator";
@@ -131,7 +131,7 @@ export interface FaultHandlers {
  * ```
  */
 export function scheduleFaults(
-  sim: Simulator,
+  sim: EventScheduler,
   faults: unknown,
   handlers: FaultHandlers,
   options: { network?: Network } = {},

@@ -7,7 +7,8 @@
 import { ArgumentError } from "../core/errors.ts";
 import type { FlowHandle, Network } from "./network.ts";
 import type { Rng } from "./rng.ts";
-import type { Simulator, TimerId } from "./simulator.ts";
+import type { TimerId } from "./eventQueue.ts";
+import type { EventScheduler } from "./eventScheduler.ts";
 
 function need(ok: boolean, message: () => string): void {
   if (!ok) throw new ArgumentError(message());
@@ -17,7 +18,7 @@ const isNonNegative = (x: unknown): x is number => typeof x === "number" && Numb
 
 /** Options of {@link backgroundTraffic}. */
 export interface BackgroundTrafficOptions {
-  sim: Simulator;
+  sim: EventScheduler;
   network: Network;
   rng: Rng;
   /** Hosts the pairs are drawn from (at least two). */
