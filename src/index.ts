@@ -44,3 +44,4 @@ export {
 } from "./core/errors.ts";
 export { init, shutdown } from "./runtime/runtime.ts";
 export type { InitOptions } from "./runtime/runtime.ts";
+export { fabric } from "./fabric/index.ts";

@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { realClock } from "../sim/clock.ts";
 import { formatInfo, infoReport } from "./info.ts";
 import { runDemo } from "./demo.ts";
+import { registerTrainingCommands } from "./commands.ts";
 
 const program = new Command();
 program.name("dsfabric").description("Distributed arrays and machine learning for Node.js");
@@ -33,5 +34,7 @@ program
       log: (line) => console.log(line),
     });
   });
+
+registerTrainingCommands(program, realClock);
 
 await program.parseAsync(process.argv);

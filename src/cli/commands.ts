@@ -1,0 +1,90 @@
+/**
+ * Registers `dsfabric train` and `dsfabric compare` on the commander program. A `DsfabricError` (a bad
+ * config, an unknown policy, a shape mismatch) prints one line to stderr and exits with status 1, without a
+ * stack trace; anything else is a bug and keeps its stack.
+ */
+import type { Command } from "commander";
+import { DsfabricError } from "../core/errors.ts";
+import { shutdown } from "../index.ts";
+import type { Clock } from "../sim/clock.ts";
+import { runCompare } from "./compare.ts";
+import { POLICIES } from "./runPolicy.ts";
+import { runTrain } from "./train.ts";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+async function guarded(work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (e) {
+    if (!(e instanceof DsfabricError)) throw e;
+    process.stderr.write(`dsfabric: ${e.name}: ${e.message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await shutdown();
+  }
+}
+
+/**
+ * Adds the training commands to `program`.
+ *
+ * @example
+ * ```ts
+ * const program = new Command();
+ * registerTrainingCommands(program, realClock);
+ * await program.parseAsync(["node", "dsfabric", "compare", "--config", "examples/quick.json", "--out", "out"]);
+ * ```
+ */
+export function registerTrainingCommands(program: Command, clock: Clock): void {
+  program
+    .command("train")
+    .description("train one policy from a config file, with progress, and print its statistics")
+    .requiredOption("--config <file>", "JSON config (see examples/)")
+    .option(
+      "--set <path=value>",
+      "override a config field by dotted path, e.g. cluster.workers=48 (repeatable)",
+      collect,
+      [],
+    )
+    .option("--policy <name>", `policy to run (${POLICIES.join(", ")}); default: the config's`)
+    .option("--out <dir>", "also write results.json, accuracy.svg/png and summary.md here")
+    .action((opts: { config: string; set: string[]; policy?: string; out?: string }) =>
+      guarded(() =>
+        runTrain({
+          configPath: opts.config,
+          sets: opts.set,
+          policy: opts.policy,
+          outDir: opts.out,
+          clock,
+          log: (line) => console.log(line),
+        }),
+      ),
+    );
+
+  program
+    .command("compare")
+    .description(
+      "run several policies on the same config and seed; write results.json, the plot and summary.md",
+    )
+    .requiredOption("--config <file>", "JSON config (see examples/)")
+    .option("--policies <list>", "comma-separated policies", POLICIES.join(","))
+    .requiredOption("--out <dir>", "output folder")
+    .option(
+      "--set <path=value>",
+      "override a config field by dotted path, e.g. seed=7 (repeatable)",
+      collect,
+      [],
+    )
+    .action((opts: { config: string; set: string[]; policies: string; out: string }) =>
+      guarded(() =>
+        runCompare({
+          configPath: opts.config,
+          sets: opts.set,
+          policies: opts.policies,
+          outDir: opts.out,
+          clock,
+          log: (line) => console.log(line),
+        }),
+      ),
+    );
+}

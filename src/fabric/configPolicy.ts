@@ -1,0 +1,149 @@
+/**
+ * The policy part of the configuration: a preset name or a policy object, checked and defaulted; and the
+ * fault schedule checked against the cluster and the policy (a shard kill needs replication).
+ */
+import type { Fault } from "../sim/faults.ts";
+import type { ClusterLayout } from "./cluster.ts";
+import { checkKeys, integerAtLeast, need, OP } from "./configChecks.ts";
+import type { PolicyName, PolicySpec } from "./options.ts";
+
+/** A policy with all its settings. */
+export type ResolvedPolicy =
+  | {
+      name: "mlfabric";
+      ordering: boolean;
+      aggregation: boolean;
+      replication: boolean;
+      inFlightPerShard: number;
+      aggregationGroupMax: number;
+    }
+  | { name: "ssp"; stalenessBoundSteps: number }
+  | { name: "async" | "bsp" | "allreduce" };
+
+/** The preset names, in the order reports list them. */
+export const POLICY_NAMES: readonly PolicyName[] = ["mlfabric", "async", "bsp", "ssp", "allreduce"];
+
+function flag(path: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  need(typeof v === "boolean", () => `${OP}: ${path} must be true or false but was ${JSON.stringify(v)}`);
+  return v;
+}
+
+/**
+ * Checks a policy spec and fills in its defaults.
+ *
+ * @example
+ * ```ts
+ * resolvePolicy("ssp", 0); // { name: "ssp", stalenessBoundSteps: 3 }
+ * resolvePolicy("sync", 0); // throws: fabric.train: policy must be one of mlfabric, async, bsp, ssp, allreduce but was "sync"
+ * ```
+ */
+export function resolvePolicy(spec: PolicySpec | undefined, replicas: number): ResolvedPolicy {
+  const raw: unknown = spec ?? "mlfabric";
+  const o: Record<string, unknown> =
+    typeof raw === "string" ? { name: raw } : typeof raw === "object" && raw !== null ? { ...raw } : {};
+  const name = o.name;
+  need(
+    POLICY_NAMES.includes(name as PolicyName),
+    () =>
+      `${OP}: policy must be one of ${POLICY_NAMES.join(", ")} (or { name, ... }) but was ${JSON.stringify(typeof raw === "string" ? raw : (name ?? raw))}`,
+  );
+  if (name === "mlfabric") {
+    checkKeys("policy", o, [
+      "name",
+      "ordering",
+      "aggregation",
+      "replication",
+      "inFlightPerShard",
+      "aggregationGroupMax",
+    ]);
+    const replication = flag("policy.replication", o.replication, replicas > 0);
+    need(
+      !replication || replicas > 0,
+      () => `${OP}: policy.replication is on but cluster.replicas is 0 (set cluster.replicas: 1)`,
+    );
+    return {
+      name,
+      ordering: flag("policy.ordering", o.ordering, true),
+      aggregation: flag("policy.aggregation", o.aggregation, true),
+      replication,
+      inFlightPerShard: integerAtLeast("policy.inFlightPerShard", o.inFlightPerShard, 2, 1),
+      aggregationGroupMax: integerAtLeast("policy.aggregationGroupMax", o.aggregationGroupMax, 8, 2),
+    };
+  }
+  if (name === "ssp") {
+    checkKeys("policy", o, ["name", "stalenessBoundSteps"]);
+    return {
+      name,
+      stalenessBoundSteps: integerAtLeast("policy.stalenessBoundSteps", o.stalenessBoundSteps, 3, 0),
+    };
+  }
+  checkKeys("policy", o, ["name"]);
+  return { name: name as "async" | "bsp" | "allreduce" };
+}
+
+/** Index of a role member given as a number or as its host id ("s2", "w5"); -1 when it names none. */
+function indexOf(id: number | string, hosts: readonly (string | null)[]): number {
+  if (typeof id === "number") return id < hosts.length ? id : -1;
+  return hosts.indexOf(id);
+}
+
+/**
+ * Checks that every fault names an existing actor and that the policy can survive it.
+ *
+ * @example
+ * ```ts
+ * checkFaultTargets([{ atMs: 5, kind: "kill", role: "shard", id: 0 }], layout, { name: "async" });
+ * // throws: fabric.train: faults[0] kills shard 0, which needs replication (policy "async" has none)
+ * ```
+ */
+export function checkFaultTargets(
+  faults: readonly Fault[],
+  layout: ClusterLayout,
+  policy: ResolvedPolicy,
+): void {
+  faults.forEach((f, i) => {
+    const where = `${OP}: faults[${i}]`;
+    if (f.kind === "partition") {
+      need(
+        layout.hosts.includes(f.host) && f.host !== layout.scheduler,
+        () => `${where} partitions an unknown host "${f.host}" (hosts: ${layout.hosts.join(", ")})`,
+      );
+      return;
+    }
+    if (f.role === "shard") {
+      need(
+        indexOf(f.id, layout.shards) >= 0,
+        () => `${where} kills shard ${JSON.stringify(f.id)} but there are ${layout.shards.length} shards`,
+      );
+      need(
+        policy.name === "mlfabric" && policy.replication,
+        () =>
+          `${where} kills shard ${JSON.stringify(f.id)}, which needs replication (policy "${policy.name}" has none)`,
+      );
+    } else if (f.role === "worker") {
+      need(
+        indexOf(f.id, layout.workers) >= 0,
+        () => `${where} kills worker ${JSON.stringify(f.id)} but there are ${layout.workers.length} workers`,
+      );
+    } else {
+      need(
+        policy.name === "mlfabric" && policy.aggregation,
+        () => `${where} kills an aggregator but policy "${policy.name}" aggregates nothing`,
+      );
+      need(typeof f.id === "number", () => `${where}: an aggregator is killed by its ordinal (a number)`);
+    }
+  });
+}
+
+/**
+ * The index of the shard or worker a kill fault names.
+ *
+ * @example
+ * ```ts
+ * roleIndex("s2", layout.shards); // 2
+ * ```
+ */
+export function roleIndex(id: number | string, hosts: readonly (string | null)[]): number {
+  return indexOf(id, hosts);
+}

@@ -1,0 +1,112 @@
+/**
+ * Baseline: bulk-synchronous parallel parameter server (synchronous SGD), in its best-known form: at each
+ * step every shard waits for all live workers' gradients, applies their average once (one version per
+ * step), and answers the workers' pulls for the new version at once. Shards are independent, so a shard
+ * that has all its pushes is pulled while pushes to the other shards are still on the wire (pushes and
+ * pulls overlap across shards); a worker computes as soon as it has every slice.
+ */
+import type { FabricRun, WorkerSlot } from "../run.ts";
+import type { Shard } from "../shard.ts";
+import type { Policy } from "./policy.ts";
+import { workerLoop } from "./policy.ts";
+import { HostDeadError } from "../messenger.ts";
+
+/** One shard's barrier: the gradients of the current step and the pulls waiting for the next version. */
+class ShardBarrier {
+  private readonly arrived = new Map<number, { id: number; grad: Float32Array }>();
+  private waiters: { version: number; wake: () => void }[] = [];
+
+  constructor(
+    private readonly run: FabricRun,
+    private readonly shard: Shard,
+  ) {}
+
+  /** A worker's gradient for the current step landed. */
+  arrive(worker: WorkerSlot, id: number, grad: Float32Array): void {
+    this.arrived.set(worker.index, { id, grad });
+    this.maybeApply();
+  }
+
+  /** Resolves once the shard has reached `version`. */
+  reached(version: number): Promise<void> {
+    if (this.shard.primary.version >= version) return Promise.resolve();
+    return new Promise((wake) => this.waiters.push({ version, wake }));
+  }
+
+  /** Applies the average when every live worker's gradient is in (call again when a worker dies). */
+  maybeApply(): void {
+    if (this.arrived.size === 0) return;
+    for (const w of this.run.aliveWorkers()) if (!this.arrived.has(w.index)) return;
+    const members = [...this.arrived.entries()].sort((a, b) => a[0] - b[0]).map(([, m]) => m);
+    this.arrived.clear();
+    const sum = new Float32Array(this.shard.range.length);
+    for (const m of members) for (let k = 0; k < sum.length; k++) sum[k] += m.grad[k];
+    for (let k = 0; k < sum.length; k++) sum[k] /= members.length;
+    const baseVersion = this.shard.primary.version;
+    const ids = members.map((m) => m.id);
+    this.shard.applyNow({ ids, grad: sum, baseVersion, aggregated: false }, this.run.now());
+    const version = this.shard.primary.version;
+    const ready = this.waiters.filter((w) => w.version <= version);
+    this.waiters = this.waiters.filter((w) => w.version > version);
+    for (const w of ready) w.wake();
+  }
+}
+
+/**
+ * The BSP policy.
+ *
+ * @example
+ * ```ts
+ * const { stats } = await fabric.train({ ...options, policy: "bsp" }).result;
+ * stats.maxDelay; // 0: every gradient is applied on the version it was computed on
+ * ```
+ */
+export function bsp(): Policy {
+  let barriers: ShardBarrier[] = [];
+  return {
+    name: "bsp",
+    start(run) {
+      barriers = run.shards.map((shard) => new ShardBarrier(run, shard));
+      for (const worker of run.workers) {
+        const params = new Float32Array(run.config.model.paramCount);
+        const bases = new Array<number>(run.shards.length).fill(0);
+        void workerLoop(
+          run,
+          worker,
+          async () => {
+            const grad = await run.gradient(worker, params);
+            await Promise.all(
+              run.shards.map(async (shard, s) => {
+                const { offset, length } = shard.range;
+                const id = run.book.create(worker.host, s, bases[s], run.now());
+                try {
+                  await run.messenger.send({
+                    from: worker.host,
+                    to: shard.primary.host,
+                    bytes: run.sliceBytes(s),
+                    tag: "push",
+                  });
+                } catch (error) {
+                  if (error instanceof HostDeadError) run.book.dropped(id, "workerKilled", run.now());
+                  throw error;
+                }
+                barriers[s].arrive(worker, id, grad.slice(offset, offset + length));
+                await barriers[s].reached(bases[s] + 1);
+                bases[s] = (await run.pull(worker, s, params)).version;
+              }),
+            );
+          },
+          async () => {
+            await Promise.all(
+              run.shards.map(async (_, s) => void (bases[s] = (await run.pull(worker, s, params)).version)),
+            );
+          },
+        );
+      }
+    },
+    params: (run) => run.shardParams(),
+    killed() {
+      for (const b of barriers) b.maybeApply();
+    },
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * The MLfabric policy: workers ask the central scheduler before sending each update, and the scheduler
+ * composes the three policies, each switchable alone: ordering (ordering.ts), aggregation
+ * (aggregation.ts) and replication (replication.ts).
+ *
+ * A worker pulls every shard, computes a gradient on its next mini-batch, and for each shard asks the
+ * scheduler `{ worker, shard, bytes, baseVersion }`. It obeys the decision: send to the shard (then copy to
+ * the replica), send to an aggregator, or drop (its update is never applied late); then it pulls that
+ * shard afresh, and computes again once it has every slice. When a primary dies its replica is promoted,
+ * the updates only the primary had applied are counted lost, and workers pull from the new primary.
+ */
+import type { ResolvedPolicy } from "../configPolicy.ts";
+import { aggregate } from "../aggregator.ts";
+import { sendGranted } from "../delivery.ts";
+import { HostDeadError } from "../messenger.ts";
+import type { FabricRun, WorkerSlot } from "../run.ts";
+import { FabricScheduler } from "../scheduler.ts";
+import type { Policy } from "./policy.ts";
+import { workerLoop } from "./policy.ts";
+
+type MlfabricPolicy = Extract<ResolvedPolicy, { name: "mlfabric" }>;
+
+/** One update of `worker` for shard `s`, from request to landing (or drop). */
+async function pushUpdate(
+  run: FabricRun,
+  scheduler: FabricScheduler,
+  worker: WorkerSlot,
+  s: number,
+  grad: Float32Array,
+  base: { version: number; epoch: number },
+): Promise<void> {
+  const id = run.book.create(worker.host, s, base.version, run.now());
+  const bytes = run.sliceBytes(s);
+  const decision = await scheduler.request({
+    from: worker.host,
+    shard: s,
+    bytes,
+    baseVersion: base.version,
+    epoch: base.epoch,
+    ids: [id],
+    aggregated: false,
+  });
+  if (decision.destination === "drop") return;
+  if (decision.destination === "shard") {
+    await sendGranted(run, scheduler, decision, {
+      ids: [id],
+      grad,
+      baseVersion: base.version,
+      aggregated: false,
+    });
+    return;
+  }
+  try {
+    const { report } = await run.messenger.send({
+      from: worker.host,
+      to: decision.aggregator,
+      bytes,
+      tag: "toAggregator",
+    });
+    decision.group.receive(id, grad);
+    scheduler.report(decision.aggregator, report);
+  } catch (error) {
+    if (!(error instanceof HostDeadError)) throw error;
+    decision.group.fail(id, worker.alive ? "aggregatorFailed" : "workerKilled");
+    if (!worker.alive) throw error;
+  }
+}
+
+/** A worker's loop under MLfabric. */
+function mlfabricWorker(run: FabricRun, scheduler: FabricScheduler, worker: WorkerSlot): Promise<void> {
+  const params = new Float32Array(run.config.model.paramCount);
+  const bases = run.shards.map(() => ({ version: 0, epoch: 0 }));
+  const pull = async (s: number): Promise<void> => {
+    const { version, epoch, report } = await run.pull(worker, s, params);
+    bases[s] = { version, epoch };
+    scheduler.report(worker.host, report);
+  };
+  return workerLoop(
+    run,
+    worker,
+    async () => {
+      const grad = await run.gradient(worker, params);
+      await Promise.all(
+        run.shards.map(async (shard, s) => {
+          const { offset, length } = shard.range;
+          await pushUpdate(run, scheduler, worker, s, grad.slice(offset, offset + length), bases[s]);
+          await pull(s);
+        }),
+      );
+    },
+    async () => {
+      await Promise.all(run.shards.map((_, s) => pull(s)));
+    },
+  );
+}
+
+/**
+ * The MLfabric policy with the given switches.
+ *
+ * @example
+ * ```ts
+ * const { stats } = await fabric.train({ ...options, policy: { name: "mlfabric", aggregation: false } }).result;
+ * stats.maxDelay <= options.delayBound; // true: the ordering policy drops what would exceed it
+ * ```
+ */
+export function mlfabric(policy: MlfabricPolicy): Policy {
+  let scheduler: FabricScheduler | null = null;
+  return {
+    name: "mlfabric",
+    start(run) {
+      const sched = new FabricScheduler(run, policy, (group) => void aggregate(run, sched, group));
+      scheduler = sched;
+      run.onApply((shard, store, role) => {
+        if (role !== "replica") return;
+        const { epoch } = shard;
+        const version = store.version;
+        run.messenger
+          .control(store.host, sched.host)
+          .then(() => sched.replicaApplied(shard.index, epoch, version))
+          .catch((error: unknown) => {
+            if (!(error instanceof HostDeadError)) run.fail(error);
+          });
+      });
+      for (const worker of run.workers) void mlfabricWorker(run, sched, worker);
+    },
+    params: (run) => run.shardParams(),
+    killed(run, target) {
+      if (scheduler === null) return;
+      if (target.role !== "shard") {
+        scheduler.workerFailed(target.host);
+        return;
+      }
+      const shard = run.shards[target.index];
+      const now = run.now();
+      const promotion = shard.promote();
+      run.book.lost(promotion.lost, now);
+      for (const e of promotion.adopted) run.book.adopt(e.ids, e.version, e.atMs, e.aggregated);
+      for (const id of promotion.discarded) run.book.dropped(id, "failover", now);
+      run.events.emit({
+        type: "promote",
+        atMs: now,
+        shard: shard.index,
+        host: shard.primary.host,
+        version: shard.primary.version,
+        lost: promotion.lost,
+      });
+      scheduler.shardFailed(target.index);
+    },
+    aggregatorHost(ordinal) {
+      const hosts = scheduler?.aggregators() ?? [];
+      return hosts.length === 0 ? null : hosts[ordinal % hosts.length];
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The messages between the fabric's actors and the central scheduler: a request to send an update, the
+ * scheduler's decision, and the state the scheduler keeps of a granted transfer.
+ */
+import type { AggregationGroup } from "./aggregationGroup.ts";
+
+/** "I have an update for shard `shard`, `bytes` long, computed on `baseVersion`." */
+export interface UpdateRequest {
+  /** The sender: a worker, or an aggregator forwarding a sum. */
+  from: string;
+  shard: number;
+  bytes: number;
+  /** The base version (for a sum: its oldest member's). */
+  baseVersion: number;
+  /** The shard epoch the base version belongs to (it changes when a replica is promoted). */
+  epoch: number;
+  /** The record ids of the update, or of a sum's members. */
+  ids: readonly number[];
+  aggregated: boolean;
+}
+
+/** A granted transfer into a shard, as the scheduler tracks it until its delivery is reported. */
+export interface GrantTicket {
+  readonly shard: number;
+  readonly epoch: number;
+  readonly seq: number;
+  readonly from: string;
+  readonly bytes: number;
+  readonly ids: readonly number[];
+  readonly replicate: boolean;
+  primaryDelivered: boolean;
+  replicaDelivered: boolean;
+  /** Settled: delivered and reported, or voided. */
+  done: boolean;
+}
+
+/**
+ * The scheduler's answer: send to the shard now (with its sequence number, and whether to copy to the
+ * replica afterwards), send to an aggregator, or drop the update (pull afresh).
+ */
+export type Decision =
+  | {
+      destination: "shard";
+      startAtMs: number;
+      /** Pacing (null: as fast as the links allow). */
+      maxRateBytesPerS: number | null;
+      primary: string;
+      replica: string | null;
+      replicate: boolean;
+      ticket: GrantTicket;
+    }
+  | { destination: "aggregator"; aggregator: string; group: AggregationGroup }
+  | { destination: "drop" };
+
+/**
+ * The one-word form of a decision's destination, as the issue writes it.
+ *
+ * @example
+ * ```ts
+ * destinationOf({ destination: "drop" }); // "drop"
+ * ```
+ */
+export function destinationOf(d: Decision): string {
+  return d.destination === "aggregator" ? `aggregator:${d.aggregator}` : d.destination;
+}

@@ -1,0 +1,132 @@
+/**
+ * The fabric's decision records: one per update (a worker's gradient for one shard at one step), saying
+ * what became of it, and one per application at a parameter store. Tests check the invariants on them
+ * (invariants.ts); reports summarize them into `FabricStats`.
+ */
+
+/**
+ * What became of an update: applied on its own ("direct") or inside an aggregator's sum ("aggregated");
+ * never applied ("dropped": over the delay bound, its transfer failed, or its epoch ended at a failover);
+ * applied at a primary that then died before its replica applied it ("lost"); still in flight when the run
+ * stopped ("pending").
+ */
+export type UpdatePath = "direct" | "aggregated" | "dropped" | "lost" | "pending";
+
+/** Why an update was dropped. */
+export type DropReason = "delayBound" | "transferFailed" | "failover" | "workerKilled" | "aggregatorFailed";
+
+/** One update's decision record. */
+export interface UpdateRecord {
+  id: number;
+  worker: string;
+  shard: number;
+  /** The shard version the gradient was computed on. */
+  baseVersion: number;
+  /** The shard version its application produced (null if never applied). */
+  appliedVersion: number | null;
+  /** Versions the shard advanced between the pull and the application: appliedVersion - 1 - baseVersion. */
+  delay: number | null;
+  path: UpdatePath;
+  /** The other updates applied in the same message (an aggregator's group, or a BSP step). */
+  aggregatedWith: number[];
+  /** Whether the shard's replica applied it too. */
+  replicated: boolean;
+  /** When it was applied, dropped or lost (for "pending": when it was created). */
+  atMs: number;
+  /** Set when path is "dropped". */
+  dropReason: DropReason | null;
+}
+
+/** One application of a message (one update, a sum, or a BSP average) at a parameter store. */
+export interface ApplyEntry {
+  atMs: number;
+  shard: number;
+  host: string;
+  role: "primary" | "replica";
+  /** The store's version after the application. */
+  version: number;
+  ids: number[];
+}
+
+/** One evaluation of the current model. */
+export interface HistoryPoint {
+  /** Seconds of the run's clock. */
+  timeS: number;
+  /** Updates applied so far (members of an aggregate count one each). */
+  updates: number;
+  /** Mean loss on (up to evalRowsMax) training rows. */
+  loss: number;
+  /** Accuracy on the test set (on training rows when there is none). */
+  testAccuracy: number;
+}
+
+/** A run's fabric statistics (the `results.json` fields of the compare command). */
+export interface FabricStats {
+  /** Seconds until the test accuracy first reached the target; null if it never did (or no target). */
+  timeToTarget: number | null;
+  finalAccuracy: number;
+  updatesApplied: number;
+  updatesDropped: number;
+  maxDelay: number;
+  meanDelay: number;
+  /** Updates applied as members of an aggregator's sum. */
+  aggregatedUpdates: number;
+  /** Largest gap, in updates, between a primary and its replica. */
+  replicaMaxLag: number;
+  lostUpdates: number;
+  /** Bytes of updates and parameters moved (control messages and background traffic excluded). */
+  bytesMoved: number;
+  /** Seconds of the run's clock until it stopped. */
+  durationS: number;
+}
+
+/**
+ * Summarizes a run.
+ *
+ * @example
+ * ```ts
+ * const stats = summarize({ records, history, targetAccuracy: 0.9, replicaMaxLag: 2, bytesMoved: 1e9, durationS: 12 });
+ * stats.updatesApplied; // records whose path is "direct" or "aggregated"
+ * ```
+ */
+export function summarize(input: {
+  records: readonly UpdateRecord[];
+  history: readonly HistoryPoint[];
+  targetAccuracy: number | null;
+  replicaMaxLag: number;
+  bytesMoved: number;
+  durationS: number;
+}): FabricStats {
+  let applied = 0;
+  let dropped = 0;
+  let aggregated = 0;
+  let lost = 0;
+  let maxDelay = 0;
+  let delaySum = 0;
+  for (const r of input.records) {
+    if (r.path === "direct" || r.path === "aggregated") {
+      applied++;
+      if (r.path === "aggregated") aggregated++;
+      const d = r.delay ?? 0;
+      delaySum += d;
+      if (d > maxDelay) maxDelay = d;
+    } else if (r.path === "dropped") dropped++;
+    else if (r.path === "lost") lost++;
+  }
+  const target = input.targetAccuracy;
+  const hit = target === null ? undefined : input.history.find((h) => h.testAccuracy >= target);
+  const last = input.history[input.history.length - 1];
+  return {
+    timeToTarget: hit === undefined ? null : hit.timeS,
+    finalAccuracy: last === undefined ? 0 : last.testAccuracy,
+    updatesApplied: applied,
+    updatesDropped: dropped,
+    maxDelay,
+    meanDelay: applied === 0 ? 0 : delaySum / applied,
+    aggregatedUpdates: aggregated,
+    replicaMaxLag: input.replicaMaxLag,
+    lostUpdates: lost,
+    bytesMoved: input.bytesMoved,
+    durationS: input.durationS,
+  };
+}
