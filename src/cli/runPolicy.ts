@@ -2,6 +2,7 @@
  * The one place where the CLI calls the training driver: a config (names resolved once) plus a policy name
  * become `fabric.train` options, and the run's history and statistics come back as `results.json` wants them.
  */
+import { realTimeEnvironment } from "../fabric/realTimeEnvironment.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { resolveConfig } from "../fabric/config.ts";
 import { fabric, type PolicySpec, type TrainableModel, type TrainOptions } from "../fabric/index.ts";
@@ -136,6 +137,8 @@ export function trainOptions(
     cluster: c.cluster as TrainOptions["cluster"],
     policy: policySpec(c, policy) as PolicySpec,
     clock: prepared.clock,
+    // Real time runs on the emulated links of net/ (the same link model as the simulator).
+    ...(prepared.clock === "real" ? { transport: realTimeEnvironment } : {}),
     seed: prepared.seed,
     onProgress,
   };
