@@ -13,6 +13,7 @@ export interface GroupMember {
   id: number;
   worker: string;
   baseVersion: number;
+  baseUpdates: number;
 }
 
 /** What the aggregator forwards: the sum and who is in it. */
@@ -30,8 +31,8 @@ export interface GroupSum {
  * @example
  * ```ts
  * const group = new AggregationGroup(0, "w3", 0, book, () => sim.now());
- * group.join({ id: 4, worker: "w1", baseVersion: 7 });
- * group.join({ id: 9, worker: "w3", baseVersion: 8 });
+ * group.join({ id: 4, worker: "w1", baseVersion: 7, baseUpdates: 30 });
+ * group.join({ id: 9, worker: "w3", baseVersion: 8, baseUpdates: 31 });
  * group.receive(9, new Float32Array([1, 2]));
  * group.receive(4, new Float32Array([3, 4]));
  * group.seal(() => true, grantDecision);
@@ -70,9 +71,9 @@ export class AggregationGroup {
     return this.members.filter((m) => !this.failed.has(m.id));
   }
 
-  /** The oldest base version among the live members (Infinity if none). */
-  baseVersion(): number {
-    return Math.min(...this.live.map((m) => m.baseVersion));
+  /** The oldest base, in shard updates, among the live members (Infinity if none). */
+  baseUpdates(): number {
+    return Math.min(...this.live.map((m) => m.baseUpdates));
   }
 
   /** Live members still on their way to the aggregator (the aggregator's own update never travels). */

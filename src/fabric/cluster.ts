@@ -21,7 +21,14 @@ export interface ClusterLayout {
   readonly hosts: readonly string[];
 }
 
-/** The scheduler's host id. */
+/**
+ * The scheduler's host id.
+ *
+ * @example
+ * ```ts
+ * messenger.control("w3", SCHEDULER_HOST); // a request to the scheduler
+ * ```
+ */
 export const SCHEDULER_HOST = "sched";
 
 /**
@@ -67,7 +74,14 @@ export function splitEvenly(total: number, parts: number): Range[] {
   return ranges;
 }
 
-/** Bytes on the wire of `count` float32 values (a parameter slice or its gradient). */
+/**
+ * Bytes on the wire of `count` float32 values (a parameter slice or its gradient).
+ *
+ * @example
+ * ```ts
+ * float32Bytes(25_443); // 101772
+ * ```
+ */
 export function float32Bytes(count: number): number {
   return 4 * count;
 }

@@ -181,13 +181,6 @@ export function resolveConfig(options: TrainOptions): ResolvedConfig {
   const policy = resolvePolicy(options.policy, replicas);
   const delayBound = integerAtLeast("delayBound", options.delayBound, 16, 1);
   const replicaLag = integerAtLeast("replicaLag", options.replicaLag, 4, 0);
-  if (policy.name === "mlfabric" && policy.replication) {
-    need(
-      replicaLag >= 1,
-      () =>
-        `${OP}: replicaLag must be >= 1 with replication on (with 0 the primary could never apply an update its replica has not) but was ${replicaLag}`,
-    );
-  }
   const optimizer: SgdOptions = options.optimizer ?? { learningRate: 0.05 };
   sgd(optimizer); // throws on bad settings
   const batchSize = integerAtLeast("batchSize", options.batchSize, 32, 1);

@@ -4,7 +4,14 @@
  */
 import { ArgumentError } from "../core/errors.ts";
 
-/** The operation every configuration error names. */
+/**
+ * The operation every configuration error names.
+ *
+ * @example
+ * ```ts
+ * throw new ArgumentError(`${OP}: seed must be a safe integer but was 1.5`);
+ * ```
+ */
 export const OP = "fabric.train";
 
 /**

@@ -20,7 +20,14 @@ export type ResolvedPolicy =
   | { name: "ssp"; stalenessBoundSteps: number }
   | { name: "async" | "bsp" | "allreduce" };
 
-/** The preset names, in the order reports list them. */
+/**
+ * The preset names, in the order reports list them.
+ *
+ * @example
+ * ```ts
+ * POLICY_NAMES.includes("ssp"); // true
+ * ```
+ */
 export const POLICY_NAMES: readonly PolicyName[] = ["mlfabric", "async", "bsp", "ssp", "allreduce"];
 
 function flag(path: string, v: unknown, fallback: boolean): boolean {

@@ -47,7 +47,14 @@ export async function gatherRows(
   return { x: xm, y: labels };
 }
 
-/** The first `count` rows (a copy). */
+/**
+ * The first `count` rows (a copy; all of them if there are fewer).
+ *
+ * @example
+ * ```ts
+ * headRows(train, 2000).x.rows; // 2000, or fewer
+ * ```
+ */
 export function headRows(rows: LabelledRows, count: number): LabelledRows {
   const n = Math.min(count, rows.x.rows);
   const cols = rows.x.cols;

@@ -4,7 +4,7 @@
  * the same sender sends a copy to the replica at the same time (not awaited: the sender goes on with its
  * work once the primary has it). The primary never forwards anything.
  */
-import type { Decision } from "./protocol.ts";
+import type { Decision, GrantTicket } from "./protocol.ts";
 import { HostDeadError } from "./messenger.ts";
 import type { UpdateMessage } from "./paramStore.ts";
 import type { FabricRun } from "./run.ts";
@@ -14,6 +14,39 @@ import type { SequencedMessage } from "./shard.ts";
 const ignoreDead = (error: unknown): void => {
   if (!(error instanceof HostDeadError)) throw error;
 };
+
+/**
+ * Ends a background transfer's failure: a dead host is expected (faults), anything else fails the run.
+ *
+ * @example
+ * ```ts
+ * messenger.control(a, b).catch((error: unknown) => failUnlessDead(run, error));
+ * ```
+ */
+export function failUnlessDead(run: FabricRun, error: unknown): void {
+  if (!(error instanceof HostDeadError)) run.fail(error);
+}
+
+/**
+ * Repairs a replica whose copy of a granted message was lost with its sender (the primary has it): the
+ * primary sends its copy, the one time a primary sends an update; otherwise the replica would miss it for
+ * good, trail forever and lose it on a failover.
+ *
+ * @example
+ * ```ts
+ * if (ticket.primaryDelivered && !ticket.replicaDelivered) repairReplica(run, ticket);
+ * ```
+ */
+export function repairReplica(run: FabricRun, ticket: GrantTicket): void {
+  const shard = run.shards[ticket.shard];
+  const copy = shard.copyFor(ticket.epoch, ticket.seq);
+  const replica = shard.replica;
+  if (copy === null || replica === null) return;
+  run.messenger
+    .send({ from: shard.primary.host, to: replica.host, bytes: ticket.bytes, tag: "repair" })
+    .then(() => shard.deliver("replica", copy, run.now()))
+    .catch((error: unknown) => failUnlessDead(run, error));
+}
 
 /**
  * Sends a granted update. Resolves once the primary copy has landed (or the primary died: the update is

@@ -85,7 +85,7 @@ export function groupFor(ctx: GroupRoutingContext, request: UpdateRequest): Queu
     target = {
       kind: "group",
       arrival: ctx.nextArrival(),
-      baseVersion: request.baseVersion,
+      base: request.baseUpdates,
       group: new AggregationGroup(request.shard, best.host, ctx.epoch, run.book, () => run.now()),
       bytes,
     };

@@ -19,7 +19,16 @@ import { checkInvariants } from "./invariants.ts";
 import { train } from "./train.ts";
 import { virtualEnvironment } from "./virtualEnvironment.ts";
 
-/** The `fabric` namespace. */
+/**
+ * The `fabric` namespace: `train`, the model factories and the optimizer, the event text form, the
+ * invariant checkers, the virtual environment (to wrap or replace), and the policy names.
+ *
+ * @example
+ * ```ts
+ * const run = fabric.train({ model: fabric.mlp({ layers: [784, 128, 10] }), data, cluster: { workers: 32 } });
+ * fabric.policies; // ["mlfabric", "async", "bsp", "ssp", "allreduce"]
+ * ```
+ */
 export const fabric = {
   train,
   mlp,

@@ -22,7 +22,8 @@ export interface InvariantReport {
 const LIMIT = 20;
 
 /**
- * Every applied (or later lost) update's delay is at most `delayBound`.
+ * Every applied (or later lost) update's delay in versions, and its staleness in updates, is at most
+ * `delayBound`.
  *
  * @example
  * ```ts
@@ -32,10 +33,11 @@ const LIMIT = 20;
 export function checkDelayBound(records: readonly UpdateRecord[], delayBound: number): Violation[] {
   const out: Violation[] = [];
   for (const r of records) {
-    if (r.delay !== null && r.delay > delayBound && out.length < LIMIT) {
+    const worst = Math.max(r.delay ?? 0, r.stalenessUpdates ?? 0);
+    if (worst > delayBound && out.length < LIMIT) {
       out.push({
         invariant: "delayBound",
-        message: `update ${r.id} (worker ${r.worker}, shard ${r.shard}) was applied with delay ${r.delay} > ${delayBound} (base ${r.baseVersion}, applied ${r.appliedVersion})`,
+        message: `update ${r.id} (worker ${r.worker}, shard ${r.shard}) was applied with delay ${r.delay} and staleness ${r.stalenessUpdates} updates, over ${delayBound} (base version ${r.baseVersion}, applied ${r.appliedVersion})`,
       });
     }
   }
@@ -43,7 +45,7 @@ export function checkDelayBound(records: readonly UpdateRecord[], delayBound: nu
 }
 
 /**
- * Replaying the application log, a primary never leads its replica by more than `replicaLag` versions
+ * Replaying the application log, a primary never leads its replica by more than `replicaLag` updates
  * while the replica is one (`replicas[s]` is shard s's replica host, null if none).
  *
  * @example
@@ -57,19 +59,19 @@ export function checkReplicaLag(
   replicaLag: number,
 ): Violation[] {
   const out: Violation[] = [];
-  const replicaVersion = replicas.map(() => 0);
+  const replicaUpdates = replicas.map(() => 0);
   const promoted = replicas.map(() => false);
   for (const e of applies) {
     const replica = replicas[e.shard];
     if (replica === null || promoted[e.shard]) continue;
     if (e.role === "replica") {
-      replicaVersion[e.shard] = e.version;
+      replicaUpdates[e.shard] = e.updates;
     } else if (e.host === replica) {
       promoted[e.shard] = true;
-    } else if (e.version - replicaVersion[e.shard] > replicaLag && out.length < LIMIT) {
+    } else if (e.updates - replicaUpdates[e.shard] > replicaLag && out.length < LIMIT) {
       out.push({
         invariant: "replicaLag",
-        message: `shard ${e.shard}: primary ${e.host} reached version ${e.version} at ${e.atMs} ms while replica ${replica} was at ${replicaVersion[e.shard]} (lag > ${replicaLag})`,
+        message: `shard ${e.shard}: primary ${e.host} reached ${e.updates} updates at ${e.atMs} ms while replica ${replica} had ${replicaUpdates[e.shard]} (lag > ${replicaLag})`,
       });
     }
   }

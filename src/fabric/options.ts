@@ -128,9 +128,13 @@ export interface TrainOptions {
   cluster: { workers: number; shards?: number; replicas?: number };
   /** Default "mlfabric". */
   policy?: PolicySpec;
-  /** Largest delay (shard versions between an update's pull and its apply) the ordering policy lets through (default 16). */
+  /**
+   * The ordering policy's bound (default 16): no update is applied after more than this many other updates
+   * reached its shard since the worker pulled it (an aggregated sum counts as its members), so its delay
+   * in shard versions is within it too. Over-bound updates are dropped and their workers pull afresh.
+   */
   delayBound?: number;
-  /** Most updates the replica may trail its primary by (default 4). */
+  /** Most updates a shard's primary may lead its replica by, hence most a failover loses (default 4). */
   replicaLag?: number;
   /** SGD settings of every parameter store (default `{ learningRate: 0.05 }`). */
   optimizer?: SgdOptions;

@@ -6,17 +6,18 @@ import type { AggregationGroup } from "./aggregationGroup.ts";
 
 /** "I have an update for shard `shard`, `bytes` long, computed on `baseVersion`." */
 export interface UpdateRequest {
-  /** The sender: a worker, or an aggregator forwarding a sum. */
+  /** The worker that computed it. */
   from: string;
   shard: number;
   bytes: number;
-  /** The base version (for a sum: its oldest member's). */
+  /** The shard version it was computed on. */
   baseVersion: number;
+  /** The shard's update count at the base version: the delay bound is enforced on updates since it. */
+  baseUpdates: number;
   /** The shard epoch the base version belongs to (it changes when a replica is promoted). */
   epoch: number;
-  /** The record ids of the update, or of a sum's members. */
+  /** The update's record id (one). */
   ids: readonly number[];
-  aggregated: boolean;
 }
 
 /** A granted transfer into a shard, as the scheduler tracks it until its delivery is reported. */

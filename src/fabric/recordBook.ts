@@ -6,14 +6,21 @@ import { assert } from "../core/assert.ts";
 import type { FabricEventSink } from "./events.ts";
 import type { ApplyEntry, DropReason, UpdateRecord } from "./records.ts";
 
+/** A store's host and counters after an application. */
+export interface StoreState {
+  host: string;
+  version: number;
+  updates: number;
+}
+
 /**
  * The records of one run.
  *
  * @example
  * ```ts
  * const book = new RecordBook(sink);
- * const id = book.create("w0", 0, 3, 10.5);
- * book.applied([id], 0, "s0", 5, [3], 11.2); // delay 5 - 1 - 3 = 1
+ * const id = book.create("w0", 0, 3, 3, 10.5);
+ * book.applied([id], 0, { host: "s0", version: 5, updates: 5 }, 11.2, false); // delay 5 - 1 - 3 = 1
  * book.records[id].path; // "direct"
  * ```
  */
@@ -25,16 +32,18 @@ export class RecordBook {
 
   constructor(private readonly sink: FabricEventSink) {}
 
-  /** A new update of `worker` for `shard`, computed on `baseVersion`. */
-  create(worker: string, shard: number, baseVersion: number, atMs: number): number {
+  /** A new update of `worker` for `shard`, computed on `baseVersion` (when the shard had `baseUpdates`). */
+  create(worker: string, shard: number, baseVersion: number, baseUpdates: number, atMs: number): number {
     const id = this.records.length;
     this.records.push({
       id,
       worker,
       shard,
       baseVersion,
+      baseUpdates,
       appliedVersion: null,
       delay: null,
+      stalenessUpdates: null,
       path: "pending",
       aggregatedWith: [],
       replicated: false,
@@ -45,40 +54,43 @@ export class RecordBook {
   }
 
   /**
-   * A primary applied the message made of `ids` and reached `version`; each member's delay is
-   * `version - 1 - base`. Aggregated when `aggregated` (an aggregator's sum), otherwise direct; BSP passes
-   * its step's members with `aggregated` false.
+   * A primary (`store`: its host and counters after the application) applied the message made of `ids`.
+   * Each member's delay is `version - 1 - baseVersion` and its staleness `updates before - baseUpdates`.
+   * Aggregated when `aggregated` (an aggregator's sum), otherwise direct; BSP passes its step's members with
+   * `aggregated` false.
    */
-  applied(
-    ids: readonly number[],
-    shard: number,
-    host: string,
-    version: number,
-    atMs: number,
-    aggregated: boolean,
-  ): void {
-    this.applies.push({ atMs, shard, host, role: "primary", version, ids: [...ids] });
-    this.markApplied(ids, version, atMs, aggregated);
+  applied(ids: readonly number[], shard: number, store: StoreState, atMs: number, aggregated: boolean): void {
+    const { host, version, updates } = store;
+    this.applies.push({ atMs, shard, host, role: "primary", version, updates, ids: [...ids] });
+    this.markApplied(ids, version, updates - ids.length, atMs, aggregated);
     this.sink.emit({ type: "apply", atMs, shard, host, version, ids: [...ids], aggregated });
   }
 
   /** Writes the records of an application (without logging it: see `adopt`). */
-  private markApplied(ids: readonly number[], version: number, atMs: number, aggregated: boolean): void {
+  private markApplied(
+    ids: readonly number[],
+    version: number,
+    updatesBefore: number,
+    atMs: number,
+    aggregated: boolean,
+  ): void {
     for (const id of ids) {
       const r = this.records[id];
       assert(r.path === "pending", () => `update ${id} applied twice (path ${r.path})`);
       r.path = aggregated ? "aggregated" : "direct";
       r.appliedVersion = version;
       r.delay = version - 1 - r.baseVersion;
+      r.stalenessUpdates = updatesBefore - r.baseUpdates;
       r.atMs = atMs;
       r.aggregatedWith = ids.length > 1 ? ids.filter((other) => other !== id) : [];
       this.appliedCount++;
     }
   }
 
-  /** A replica applied the message made of `ids` and reached `version`. */
-  replicated(ids: readonly number[], shard: number, host: string, version: number, atMs: number): void {
-    this.applies.push({ atMs, shard, host, role: "replica", version, ids: [...ids] });
+  /** A replica (`store`: its host and counters after the application) applied the message made of `ids`. */
+  replicated(ids: readonly number[], shard: number, store: StoreState, atMs: number): void {
+    const { host, version, updates } = store;
+    this.applies.push({ atMs, shard, host, role: "replica", version, updates, ids: [...ids] });
     for (const id of ids) this.records[id].replicated = true;
   }
 
@@ -104,11 +116,23 @@ export class RecordBook {
   }
 
   /**
-   * The promoted replica had applied these before the dead primary did (their primary copies were still in
-   * flight): they stand, at the version the replica gave them (already in the log, as the replica's).
+   * The promoted replica had applied this message before the dead primary did (its primary copy was still
+   * in flight): its updates stand as the replica applied them (already in the log, as the replica's).
    */
-  adopt(ids: readonly number[], version: number, atMs: number, aggregated: boolean): void {
-    const pending = ids.filter((id) => this.records[id].path === "pending");
-    if (pending.length === ids.length) this.markApplied(ids, version, atMs, aggregated);
+  adopt(entry: {
+    ids: readonly number[];
+    version: number;
+    updates: number;
+    atMs: number;
+    aggregated: boolean;
+  }): void {
+    if (entry.ids.some((id) => this.records[id].path !== "pending")) return;
+    this.markApplied(
+      entry.ids,
+      entry.version,
+      entry.updates - entry.ids.length,
+      entry.atMs,
+      entry.aggregated,
+    );
   }
 }

@@ -22,10 +22,20 @@ export interface UpdateRecord {
   shard: number;
   /** The shard version the gradient was computed on. */
   baseVersion: number;
+  /** The shard's update count at that version (an aggregated message counts as its members). */
+  baseUpdates: number;
   /** The shard version its application produced (null if never applied). */
   appliedVersion: number | null;
-  /** Versions the shard advanced between the pull and the application: appliedVersion - 1 - baseVersion. */
+  /**
+   * Versions the shard advanced between the pull and the application: appliedVersion - 1 - baseVersion.
+   * An aggregated message is one version.
+   */
   delay: number | null;
+  /**
+   * Updates the shard applied between the pull and the application (an aggregated message counts as its
+   * members): the staleness the delay bound is enforced on; never less than `delay`.
+   */
+  stalenessUpdates: number | null;
   path: UpdatePath;
   /** The other updates applied in the same message (an aggregator's group, or a BSP step). */
   aggregatedWith: number[];
@@ -45,6 +55,8 @@ export interface ApplyEntry {
   role: "primary" | "replica";
   /** The store's version after the application. */
   version: number;
+  /** The store's update count after the application. */
+  updates: number;
   ids: number[];
 }
 
@@ -67,8 +79,12 @@ export interface FabricStats {
   finalAccuracy: number;
   updatesApplied: number;
   updatesDropped: number;
+  /** Delay of the applied updates in shard versions (an aggregated sum is one version). */
   maxDelay: number;
   meanDelay: number;
+  /** Staleness of the applied updates in shard updates (an aggregated sum counts as its members). */
+  maxStalenessUpdates: number;
+  meanStalenessUpdates: number;
   /** Updates applied as members of an aggregator's sum. */
   aggregatedUpdates: number;
   /** Largest gap, in updates, between a primary and its replica. */
@@ -103,6 +119,8 @@ export function summarize(input: {
   let lost = 0;
   let maxDelay = 0;
   let delaySum = 0;
+  let maxStaleness = 0;
+  let stalenessSum = 0;
   for (const r of input.records) {
     if (r.path === "direct" || r.path === "aggregated") {
       applied++;
@@ -110,6 +128,9 @@ export function summarize(input: {
       const d = r.delay ?? 0;
       delaySum += d;
       if (d > maxDelay) maxDelay = d;
+      const u = r.stalenessUpdates ?? 0;
+      stalenessSum += u;
+      if (u > maxStaleness) maxStaleness = u;
     } else if (r.path === "dropped") dropped++;
     else if (r.path === "lost") lost++;
   }
@@ -123,6 +144,8 @@ export function summarize(input: {
     updatesDropped: dropped,
     maxDelay,
     meanDelay: applied === 0 ? 0 : delaySum / applied,
+    maxStalenessUpdates: maxStaleness,
+    meanStalenessUpdates: applied === 0 ? 0 : stalenessSum / applied,
     aggregatedUpdates: aggregated,
     replicaMaxLag: input.replicaMaxLag,
     lostUpdates: lost,

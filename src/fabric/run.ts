@@ -30,6 +30,14 @@ export interface WorkerSlot {
   step: number;
 }
 
+/** What a pull got: the slice's version and update count, its epoch, and the delivery report. */
+export interface PulledSlice {
+  version: number;
+  updates: number;
+  epoch: number;
+  report: DeliveryReport;
+}
+
 /** Called on every application at a store. */
 export type ApplyHook = (
   shard: Shard,
@@ -73,7 +81,8 @@ export class FabricRun implements ShardListener {
     this.book = new RecordBook(events);
     this.bandwidth = new BandwidthEstimator(hosts);
     this.init = config.model.init(rng.fork("init"));
-    const { layout } = config;
+    const { layout, policy } = config;
+    const replicaLag = policy.name === "mlfabric" && policy.replication ? config.replicaLag : null;
     this.shards = config.shardRanges.map(
       (range, s) =>
         new Shard(
@@ -84,6 +93,7 @@ export class FabricRun implements ShardListener {
           layout.shards[s],
           layout.replicas[s],
           this,
+          replicaLag,
         ),
     );
     const partitions = splitEvenly(config.rows, config.workers);
@@ -117,9 +127,9 @@ export class FabricRun implements ShardListener {
   applied(shard: Shard, store: ParamStore, role: "primary" | "replica", message: UpdateMessage): void {
     const atMs = this.now();
     if (role === "primary") {
-      this.book.applied(message.ids, shard.index, store.host, store.version, atMs, message.aggregated);
+      this.book.applied(message.ids, shard.index, store, atMs, message.aggregated);
     } else {
-      this.book.replicated(message.ids, shard.index, store.host, store.version, atMs);
+      this.book.replicated(message.ids, shard.index, store, atMs);
     }
     this.config.inspector.applied?.({
       shard: shard.index,
@@ -151,18 +161,20 @@ export class FabricRun implements ShardListener {
 
   /**
    * Computes the mean gradient of `worker`'s next mini-batch at `params`; resolves after the modelled
-   * compute time of that step (stall included).
+   * compute time of that step (stall included), or rejects with HostDeadError if the worker died meanwhile.
    */
   async gradient(worker: WorkerSlot, params: Float32Array): Promise<Float32Array> {
     const step = worker.step++;
     const ms = this.env.computeMs(worker.host, step);
     const model = this.config.model;
-    return this.env.transport.compute(worker.host, ms, () => {
+    const grad = await this.env.transport.compute(worker.host, ms, () => {
       const { x, y } = worker.data.nextBatch();
-      const grad = new Float32Array(model.paramCount);
-      model.lossAndGradient(params, x, y, grad);
-      return grad;
+      const g = new Float32Array(model.paramCount);
+      model.lossAndGradient(params, x, y, g);
+      return g;
     });
+    if (!worker.alive) throw new HostDeadError(worker.host); // it died while computing
+    return grad;
   }
 
   /**
@@ -170,11 +182,7 @@ export class FabricRun implements ShardListener {
    * and epoch pulled. The primary serializes its state when the transfer starts. If the primary dies on
    * the way, pulls again from the promoted replica; throws HostDeadError if the worker itself is dead.
    */
-  async pull(
-    worker: WorkerSlot,
-    s: number,
-    into: Float32Array,
-  ): Promise<{ version: number; epoch: number; report: DeliveryReport }> {
+  async pull(worker: WorkerSlot, s: number, into: Float32Array): Promise<PulledSlice> {
     const shard = this.shards[s];
     for (;;) {
       const store = shard.primary;
@@ -199,7 +207,7 @@ export class FabricRun implements ShardListener {
         throw error;
       }
       into.set(snap.params, shard.range.offset);
-      return { version: snap.version, epoch, report: sent.report };
+      return { version: snap.version, updates: snap.updates, epoch, report: sent.report };
     }
   }
 }

@@ -10,7 +10,7 @@ import type { AggregationGroup } from "./aggregationGroup.ts";
 import type { DeliveryReport } from "./bandwidth.ts";
 import type { ResolvedPolicy } from "./configPolicy.ts";
 import { groupFor } from "./groupRouting.ts";
-import { HostDeadError } from "./messenger.ts";
+import { failUnlessDead, repairReplica } from "./delivery.ts";
 import { orderingRules, overBound } from "./policies/ordering.ts";
 import type { OrderingRules } from "./policies/ordering.ts";
 import { replicaAllows } from "./policies/replication.ts";
@@ -27,8 +27,9 @@ type MlfabricPolicy = Extract<ResolvedPolicy, { name: "mlfabric" }>;
 interface ShardState {
   epoch: number;
   seq: number;
-  /** The primary's version once every grant so far is applied. */
-  scheduledVersion: number;
+  /** The primary's update count once every grant so far is applied. */
+  scheduledUpdates: number;
+  /** The replica's update count as last reported. */
   replicaReported: number;
   queue: ShardQueue;
   inFlight: Set<GrantTicket>;
@@ -41,7 +42,7 @@ interface ShardState {
  * ```ts
  * const scheduler = new FabricScheduler(run, policy, (group) => void aggregate(run, scheduler, group));
  * const decision = await scheduler.request({ from: "w3", shard: 0, bytes: 4e5, baseVersion: 12,
- *   epoch: 0, ids: [41], aggregated: false });
+ *   baseUpdates: 40, epoch: 0, ids: [41] });
  * ```
  */
 export class FabricScheduler {
@@ -62,8 +63,8 @@ export class FabricScheduler {
     this.states = run.shards.map((shard) => ({
       epoch: shard.epoch,
       seq: 0,
-      scheduledVersion: shard.primary.version,
-      replicaReported: shard.replica === null ? -Infinity : shard.replica.version,
+      scheduledUpdates: shard.primary.updates,
+      replicaReported: shard.replica === null ? -Infinity : shard.replica.updates,
       queue: new ShardQueue(this.rules.compare),
       inFlight: new Set(),
     }));
@@ -80,12 +81,11 @@ export class FabricScheduler {
 
   /** Sends a delivery report from `receiver` to the scheduler (a control message), which learns from it. */
   report(receiver: string, report: DeliveryReport): void {
-    this.run.messenger
+    const { run } = this;
+    run.messenger
       .control(receiver, this.host)
-      .then(() => this.run.bandwidth.observe(report))
-      .catch((error: unknown) => {
-        if (!(error instanceof HostDeadError)) this.run.fail(error);
-      });
+      .then(() => run.bandwidth.observe(report))
+      .catch((error: unknown) => failUnlessDead(run, error));
   }
 
   /** The primary reported a delivery: frees its slot and feeds the bandwidth estimate. */
@@ -94,26 +94,33 @@ export class FabricScheduler {
     if (this.settle(ticket)) this.serve(ticket.shard);
   }
 
-  /** The replica of shard `s` reported reaching `version` in `epoch`. */
-  replicaApplied(s: number, epoch: number, version: number): void {
+  /** The replica of shard `s` reported having applied `updates` in `epoch`. */
+  replicaApplied(s: number, epoch: number, updates: number): void {
     const state = this.states[s];
     if (epoch !== state.epoch) return;
-    state.replicaReported = Math.max(state.replicaReported, version);
+    state.replicaReported = Math.max(state.replicaReported, updates);
     this.serve(s);
   }
 
-  /** A granted transfer will never land where it has not yet (its sender died, or had nothing to send). */
+  /**
+   * A granted transfer will never land where it has not yet (its sender died, or had nothing to send). If
+   * the primary has it and the replica never will, the primary repairs the replica (the one time a primary
+   * sends an update: otherwise the replica would miss it for good).
+   */
   void(ticket: GrantTicket, reason: DropReason): void {
     const state = this.states[ticket.shard];
     const shard = this.run.shards[ticket.shard];
     if (ticket.epoch !== state.epoch || !this.settle(ticket)) return;
     const now = this.run.now();
     if (!ticket.primaryDelivered) {
-      state.scheduledVersion--;
+      state.scheduledUpdates -= ticket.ids.length;
       shard.skip("primary", ticket.epoch, ticket.seq, now);
       for (const id of ticket.ids) this.run.book.dropped(id, reason, now);
     }
-    if (ticket.replicate && !ticket.replicaDelivered) shard.skip("replica", ticket.epoch, ticket.seq, now);
+    if (ticket.replicate && !ticket.replicaDelivered) {
+      if (ticket.primaryDelivered) repairReplica(this.run, ticket);
+      else shard.skip("replica", ticket.epoch, ticket.seq, now);
+    }
     this.serve(ticket.shard);
   }
 
@@ -125,7 +132,7 @@ export class FabricScheduler {
     for (const t of state.inFlight) this.settle(t);
     state.epoch = shard.epoch;
     state.seq = 0;
-    state.scheduledVersion = shard.primary.version;
+    state.scheduledUpdates = shard.primary.updates;
     state.replicaReported = -Infinity;
     for (const group of this.groups) if (group.shard === s) group.abort("failover");
   }
@@ -163,32 +170,32 @@ export class FabricScheduler {
     const q: QueuedSingle = {
       kind: "single",
       arrival: this.arrivals++,
-      baseVersion: request.baseVersion,
+      base: request.baseUpdates,
       request,
       answer,
     };
     if (request.epoch !== state.epoch) return this.drop(q, "failover");
     if (
       this.rules.enforceBound &&
-      overBound(state.scheduledVersion, request.baseVersion, this.run.config.delayBound)
+      overBound(state.scheduledUpdates, request.baseUpdates, this.run.config.delayBound)
     ) {
       return this.drop(q, "delayBound");
     }
-    if (!(this.policy.aggregation && !request.aggregated && this.joinGroup(state, q))) {
-      if (this.predictedLate(state, q, request.baseVersion)) return this.drop(q, "delayBound");
+    if (!(this.policy.aggregation && this.joinGroup(state, q))) {
+      if (this.predictedLate(state, q)) return this.drop(q, "delayBound");
       state.queue.insert(q);
     }
     this.serve(request.shard);
   }
 
   /**
-   * Whether an update on `baseVersion` placed at `entry`'s position would exceed the bound: every entry
+   * Whether an update of `entry` (a single, or one joining a group) would exceed the bound: every entry
    * ahead of it in the queue will be granted first, one version each.
    */
-  private predictedLate(state: ShardState, entry: Queued, baseVersion: number): boolean {
+  private predictedLate(state: ShardState, entry: Queued, base = entry.base): boolean {
     if (!this.rules.enforceBound) return false;
     const ahead = state.queue.ahead(entry);
-    return overBound(state.scheduledVersion + ahead, baseVersion, this.run.config.delayBound);
+    return overBound(state.scheduledUpdates + ahead, base, this.run.config.delayBound);
   }
 
   /** Routes a single update into an open aggregation group (or a new one) if the shard is the bottleneck. */
@@ -207,14 +214,19 @@ export class FabricScheduler {
       },
       request,
     );
-    if (target === null || this.predictedLate(state, target, request.baseVersion)) return false;
+    if (target === null || this.predictedLate(state, target, request.baseUpdates)) return false;
     const group = target.group;
     if (group.members.length === 0) {
       this.groups.add(group);
       state.queue.insert(target);
       this.startGroup(group);
     }
-    group.join({ id: request.ids[0], worker: request.from, baseVersion: request.baseVersion });
+    group.join({
+      id: request.ids[0],
+      worker: request.from,
+      baseVersion: request.baseVersion,
+      baseUpdates: request.baseUpdates,
+    });
     state.queue.reposition(target);
     this.decide(q, { destination: "aggregator", aggregator: group.aggregator, group });
     return true;
@@ -226,29 +238,27 @@ export class FabricScheduler {
     const shard = this.run.shards[s];
     const bound = this.run.config.delayBound;
     const late = (base: number): boolean =>
-      this.rules.enforceBound && overBound(state.scheduledVersion, base, bound);
-    for (const q of state.queue.take((x) => x.kind === "single" && late(x.baseVersion)))
-      this.drop(q, "delayBound");
+      this.rules.enforceBound && overBound(state.scheduledUpdates, base, bound);
+    for (const q of state.queue.take((x) => x.kind === "single" && late(x.base))) this.drop(q, "delayBound");
     const replicate = this.policy.replication && shard.replica !== null;
     while (state.queue.length > 0 && state.inFlight.size < this.rules.inFlightMax) {
       if (
         replicate &&
-        !replicaAllows(state.scheduledVersion, state.replicaReported, this.run.config.replicaLag)
+        !replicaAllows(state.scheduledUpdates, state.replicaReported, this.run.config.replicaLag)
       )
         break;
       const q = state.queue.shift() as Queued;
       if (q.kind === "group") {
-        for (const m of q.group.live) if (late(m.baseVersion)) q.group.fail(m.id, "delayBound");
+        for (const m of q.group.live) if (late(m.baseUpdates)) q.group.fail(m.id, "delayBound");
         if (q.group.live.length === 0) {
           q.group.abort("delayBound");
           continue;
         }
-      } else if (late(q.baseVersion)) {
+      } else if (late(q.base)) {
         this.drop(q, "delayBound");
         continue;
       }
       state.seq++;
-      state.scheduledVersion++;
       const from = q.kind === "single" ? q.request.from : q.group.aggregator;
       const ticket: GrantTicket = {
         shard: s,
@@ -262,6 +272,7 @@ export class FabricScheduler {
         replicaDelivered: false,
         done: false,
       };
+      state.scheduledUpdates += ticket.ids.length;
       state.inFlight.add(ticket);
       this.loadOut.set(from, (this.loadOut.get(from) ?? 0) + ticket.bytes);
       const decision: Decision = {

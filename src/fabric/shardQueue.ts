@@ -9,7 +9,7 @@ import type { Decision, UpdateRequest } from "./protocol.ts";
 /** A single update waiting for its grant. */
 export interface QueuedSingle extends Orderable {
   kind: "single";
-  baseVersion: number;
+  base: number;
   request: UpdateRequest;
   answer: (d: Decision) => void;
 }
@@ -17,7 +17,7 @@ export interface QueuedSingle extends Orderable {
 /** An open aggregation group waiting for its grant. */
 export interface QueuedGroup extends Orderable {
   kind: "group";
-  baseVersion: number;
+  base: number;
   group: AggregationGroup;
   bytes: number;
 }
@@ -56,16 +56,17 @@ export class ShardQueue {
   /** Re-sorts a group whose oldest member changed. */
   reposition(q: QueuedGroup): void {
     this.remove(q);
-    q.baseVersion = q.group.baseVersion();
+    q.base = q.group.baseUpdates();
     this.insert(q);
   }
 
-  /** How many entries would be granted before `q` (queued or not). */
+  /** How many updates would be granted before `q` (queued or not); a group counts its live members. */
   ahead(q: Queued): number {
-    const at = this.entries.indexOf(q);
-    if (at >= 0) return at;
     let n = 0;
-    for (const other of this.entries) if (this.compare(other, q) < 0) n++;
+    for (const other of this.entries) {
+      if (other === q || this.compare(other, q) >= 0) continue;
+      n += other.kind === "single" ? other.request.ids.length : other.group.live.length;
+    }
     return n;
   }
 

@@ -115,6 +115,7 @@ export class ThreadPool implements Executor {
   }
 
   private onReply(slot: Slot, reply: TaskReply): void {
+    if (this.closed) return; // close() already rejected every task in flight
     const task = slot.inFlight.get(reply.id);
     if (task === undefined) return;
     slot.inFlight.delete(reply.id);
@@ -125,6 +126,8 @@ export class ThreadPool implements Executor {
   }
 
   private updateRef(): void {
+    // Once closing, close() holds the workers until they exit; a late reply must not unref them.
+    if (this.closed) return;
     const busy = this.queue.length > 0 || this.slots.some((s) => s.inFlight.size > 0);
     if (busy === this.referenced) return;
     this.referenced = busy;

@@ -17,17 +17,17 @@ import {
   earliestDeadlineFirst,
   orderingRules,
   overBound,
-  predictedDelay,
+  predictedStaleness,
 } from "../../src/fabric/policies/ordering.ts";
 import { replicaAllows } from "../../src/fabric/policies/replication.ts";
 
 describe("ordering", () => {
   it("serves the oldest base version first, then the earlier request", () => {
     const queue = [
-      { arrival: 0, baseVersion: 9 },
-      { arrival: 1, baseVersion: 4 },
-      { arrival: 2, baseVersion: 4 },
-      { arrival: 3, baseVersion: 7 },
+      { arrival: 0, base: 9 },
+      { arrival: 1, base: 4 },
+      { arrival: 2, base: 4 },
+      { arrival: 3, base: 7 },
     ];
     assert.deepEqual(
       [...queue].sort(earliestDeadlineFirst).map((q) => q.arrival),
@@ -36,7 +36,7 @@ describe("ordering", () => {
   });
 
   it("predicts the delay from the grants ahead and drops only what exceeds the bound", () => {
-    assert.equal(predictedDelay(12, 9), 3);
+    assert.equal(predictedStaleness(12, 9), 3);
     assert.equal(overBound(25, 9, 16), false); // delay 16: allowed
     assert.equal(overBound(26, 9, 16), true);
   });
@@ -96,9 +96,9 @@ describe("aggregation", () => {
 
 describe("replication gate", () => {
   it("lets the primary lead by at most replicaLag", () => {
-    assert.equal(replicaAllows(10, 7, 4), true);
-    assert.equal(replicaAllows(10, 6, 4), false);
-    assert.equal(replicaAllows(0, 0, 1), true);
+    assert.equal(replicaAllows(10, 6, 4), true);
+    assert.equal(replicaAllows(10, 5, 4), false);
+    assert.equal(replicaAllows(3, 3, 0), true);
   });
 });
 

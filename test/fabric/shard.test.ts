@@ -137,6 +137,49 @@ describe("shard", () => {
   });
 });
 
+describe("replica gate", () => {
+  it("holds a primary application until the replica keeps it within replicaLag updates", () => {
+    const l = recorder();
+    const shard = new Shard(
+      0,
+      { offset: 0, length: 2 },
+      new Float32Array(2),
+      { learningRate: 1 },
+      "s0",
+      "r0",
+      l,
+      1,
+    );
+    shard.deliver("primary", msg(1, [1, 2]), 1); // 2 updates: would lead the replica by 2 > 1
+    assert.deepEqual(l.log, []);
+    shard.deliver("replica", msg(1, [1, 2]), 2);
+    assert.deepEqual(l.log, ["replica:1:1+2"]);
+    shard.replicaAck(0, 2, 3); // the acknowledgement reaches the primary
+    assert.deepEqual(l.log, ["replica:1:1+2", "primary:1:1+2"]);
+    shard.deliver("primary", msg(2, [3]), 4); // leads by 1: allowed at once
+    assert.deepEqual(l.log.slice(2), ["primary:2:3"]);
+    assert.equal(shard.replicaMaxLag, 1);
+  });
+
+  it("keeps the primary's copy of a message until the replica has it (for a repair)", () => {
+    const shard = new Shard(
+      0,
+      { offset: 0, length: 2 },
+      new Float32Array(2),
+      { learningRate: 1 },
+      "s0",
+      "r0",
+      recorder(),
+      4,
+    );
+    const m = msg(1, [1]);
+    shard.deliver("primary", m, 1);
+    assert.equal(shard.copyFor(0, 1), m);
+    shard.deliver("replica", m, 2);
+    assert.equal(shard.copyFor(0, 1), null);
+  });
+});
+
 describe("event stream", () => {
   it("delivers events emitted after iteration began, in order, until closed", async () => {
     const stream = new EventStream();

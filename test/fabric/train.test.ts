@@ -15,8 +15,8 @@ async function bottleneckOptions(): Promise<TrainOptions> {
   return {
     ...o,
     cluster: { workers: 12, shards: 1, replicas: 1 },
-    delayBound: 8,
-    replicaLag: 4,
+    delayBound: 32,
+    replicaLag: 16,
     network: {
       hostBytesPerS: 2e6,
       latencyMs: 0.05,
@@ -101,7 +101,9 @@ describe("result and events", () => {
       "finalAccuracy",
       "lostUpdates",
       "maxDelay",
+      "maxStalenessUpdates",
       "meanDelay",
+      "meanStalenessUpdates",
       "replicaMaxLag",
       "timeToTarget",
       "updatesApplied",

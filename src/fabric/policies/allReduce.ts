@@ -35,7 +35,12 @@ async function ring(
 ): Promise<boolean> {
   const n = members.length;
   if (n === 1) {
-    await ready[0];
+    try {
+      await ready[0];
+    } catch (error) {
+      if (error instanceof HostDeadError) return false;
+      throw error;
+    }
     finished(0);
     return true;
   }
@@ -46,7 +51,14 @@ async function ring(
   let failed = false;
   const orAbort = (p: Promise<unknown>): Promise<unknown> => Promise.race([p, abort.promise]);
   const member = async (i: number): Promise<void> => {
-    await orAbort(ready[i]);
+    try {
+      await orAbort(ready[i]);
+    } catch (error) {
+      if (!(error instanceof HostDeadError)) throw error;
+      failed = true; // it died computing its gradient
+      abort.resolve();
+      return;
+    }
     for (let k = 0; k < steps && !failed; k++) {
       if (k > 0) await orAbort(received[k - 1][i].promise);
       if (failed || run.stopped) return;
@@ -94,10 +106,11 @@ export function allReduce(): Policy {
       const optimizer = sgd(run.config.optimizer);
       const runSteps = async (): Promise<void> => {
         let version = 0;
+        let updates = 0;
         let members = run.aliveWorkers();
         let grads = members.map((w) => run.gradient(w, params));
         while (!run.stopped) {
-          const ids = members.map((w) => run.book.create(w.host, 0, version, run.now()));
+          const ids = members.map((w) => run.book.create(w.host, 0, version, updates, run.now()));
           let applied = false;
           const values: Float32Array[] = [];
           const ready = grads.map((g, i) => g.then((v) => void (values[i] = v)));
@@ -110,7 +123,8 @@ export function allReduce(): Policy {
               for (let k = 0; k < avg.length; k++) avg[k] /= values.length;
               optimizer.apply(params, avg, 0, params.length, 0);
               version++;
-              run.book.applied(ids, 0, "allreduce", version, run.now(), false);
+              updates += ids.length;
+              run.book.applied(ids, 0, { host: "allreduce", version, updates }, run.now(), false);
               run.config.inspector.applied?.({
                 shard: 0,
                 host: "allreduce",

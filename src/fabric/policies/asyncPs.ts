@@ -25,12 +25,12 @@ async function pushThenPull(
   worker: WorkerSlot,
   s: number,
   grad: Float32Array,
-  baseVersion: number,
+  base: { version: number; updates: number },
   params: Float32Array,
-): Promise<number> {
+): Promise<{ version: number; updates: number }> {
   const shard = run.shards[s];
   const { offset, length } = shard.range;
-  const id = run.book.create(worker.host, s, baseVersion, run.now());
+  const id = run.book.create(worker.host, s, base.version, base.updates, run.now());
   try {
     await run.messenger.send({
       from: worker.host,
@@ -39,7 +39,7 @@ async function pushThenPull(
       tag: "push",
     });
     shard.applyNow(
-      { ids: [id], grad: grad.slice(offset, offset + length), baseVersion, aggregated: false },
+      { ids: [id], grad: grad.slice(offset, offset + length), baseVersion: base.version, aggregated: false },
       run.now(),
     );
   } catch (error) {
@@ -47,7 +47,8 @@ async function pushThenPull(
     run.book.dropped(id, worker.alive ? "transferFailed" : "workerKilled", run.now());
     if (!worker.alive) throw error;
   }
-  return (await run.pull(worker, s, params)).version;
+  const { version, updates } = await run.pull(worker, s, params);
+  return { version, updates };
 }
 
 /**
@@ -60,11 +61,12 @@ async function pushThenPull(
  */
 export function asyncWorker(run: FabricRun, worker: WorkerSlot, gate: StepGate | null): Promise<void> {
   const params = new Float32Array(run.config.model.paramCount);
-  const bases = new Array<number>(run.shards.length).fill(0);
+  const bases = run.shards.map(() => ({ version: 0, updates: 0 }));
   const pullAll = async (): Promise<void> => {
     await Promise.all(
       run.shards.map(async (_, s) => {
-        bases[s] = (await run.pull(worker, s, params)).version;
+        const { version, updates } = await run.pull(worker, s, params);
+        bases[s] = { version, updates };
       }),
     );
   };

@@ -69,7 +69,11 @@ export function bsp(): Policy {
       barriers = run.shards.map((shard) => new ShardBarrier(run, shard));
       for (const worker of run.workers) {
         const params = new Float32Array(run.config.model.paramCount);
-        const bases = new Array<number>(run.shards.length).fill(0);
+        const bases = run.shards.map(() => ({ version: 0, updates: 0 }));
+        const pull = async (s: number): Promise<void> => {
+          const { version, updates } = await run.pull(worker, s, params);
+          bases[s] = { version, updates };
+        };
         void workerLoop(
           run,
           worker,
@@ -78,7 +82,7 @@ export function bsp(): Policy {
             await Promise.all(
               run.shards.map(async (shard, s) => {
                 const { offset, length } = shard.range;
-                const id = run.book.create(worker.host, s, bases[s], run.now());
+                const id = run.book.create(worker.host, s, bases[s].version, bases[s].updates, run.now());
                 try {
                   await run.messenger.send({
                     from: worker.host,
@@ -91,15 +95,13 @@ export function bsp(): Policy {
                   throw error;
                 }
                 barriers[s].arrive(worker, id, grad.slice(offset, offset + length));
-                await barriers[s].reached(bases[s] + 1);
-                bases[s] = (await run.pull(worker, s, params)).version;
+                await barriers[s].reached(bases[s].version + 1);
+                await pull(s);
               }),
             );
           },
           async () => {
-            await Promise.all(
-              run.shards.map(async (_, s) => void (bases[s] = (await run.pull(worker, s, params)).version)),
-            );
+            await Promise.all(run.shards.map((_, s) => pull(s)));
           },
         );
       }

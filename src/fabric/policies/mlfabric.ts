@@ -4,14 +4,14 @@
  * (aggregation.ts) and replication (replication.ts).
  *
  * A worker pulls every shard, computes a gradient on its next mini-batch, and for each shard asks the
- * scheduler `{ worker, shard, bytes, baseVersion }`. It obeys the decision: send to the shard (then copy to
+ * scheduler `{ worker, shard, bytes, baseVersion }`. It obeys the decision: send to the shard (with a copy to
  * the replica), send to an aggregator, or drop (its update is never applied late); then it pulls that
  * shard afresh, and computes again once it has every slice. When a primary dies its replica is promoted,
  * the updates only the primary had applied are counted lost, and workers pull from the new primary.
  */
 import type { ResolvedPolicy } from "../configPolicy.ts";
 import { aggregate } from "../aggregator.ts";
-import { sendGranted } from "../delivery.ts";
+import { failUnlessDead, sendGranted } from "../delivery.ts";
 import { HostDeadError } from "../messenger.ts";
 import type { FabricRun, WorkerSlot } from "../run.ts";
 import { FabricScheduler } from "../scheduler.ts";
@@ -27,19 +27,25 @@ async function pushUpdate(
   worker: WorkerSlot,
   s: number,
   grad: Float32Array,
-  base: { version: number; epoch: number },
+  base: { version: number; updates: number; epoch: number },
 ): Promise<void> {
-  const id = run.book.create(worker.host, s, base.version, run.now());
+  const id = run.book.create(worker.host, s, base.version, base.updates, run.now());
   const bytes = run.sliceBytes(s);
-  const decision = await scheduler.request({
-    from: worker.host,
-    shard: s,
-    bytes,
-    baseVersion: base.version,
-    epoch: base.epoch,
-    ids: [id],
-    aggregated: false,
-  });
+  const decision = await scheduler
+    .request({
+      from: worker.host,
+      shard: s,
+      bytes,
+      baseVersion: base.version,
+      baseUpdates: base.updates,
+      epoch: base.epoch,
+      ids: [id],
+    })
+    .catch((error: unknown) => {
+      // The request or its answer failed: this worker died (the scheduler dropped or voided what it had).
+      if (error instanceof HostDeadError) run.book.dropped(id, "workerKilled", run.now());
+      throw error;
+    });
   if (decision.destination === "drop") return;
   if (decision.destination === "shard") {
     await sendGranted(run, scheduler, decision, {
@@ -69,10 +75,10 @@ async function pushUpdate(
 /** A worker's loop under MLfabric. */
 function mlfabricWorker(run: FabricRun, scheduler: FabricScheduler, worker: WorkerSlot): Promise<void> {
   const params = new Float32Array(run.config.model.paramCount);
-  const bases = run.shards.map(() => ({ version: 0, epoch: 0 }));
+  const bases = run.shards.map(() => ({ version: 0, updates: 0, epoch: 0 }));
   const pull = async (s: number): Promise<void> => {
-    const { version, epoch, report } = await run.pull(worker, s, params);
-    bases[s] = { version, epoch };
+    const { version, updates, epoch, report } = await run.pull(worker, s, params);
+    bases[s] = { version, updates, epoch };
     scheduler.report(worker.host, report);
   };
   return workerLoop(
@@ -110,16 +116,21 @@ export function mlfabric(policy: MlfabricPolicy): Policy {
     start(run) {
       const sched = new FabricScheduler(run, policy, (group) => void aggregate(run, sched, group));
       scheduler = sched;
+      const failed = (error: unknown): void => failUnlessDead(run, error);
       run.onApply((shard, store, role) => {
         if (role !== "replica") return;
+        // The replica acknowledges each application to the scheduler and to its primary.
         const { epoch } = shard;
-        const version = store.version;
+        const { updates } = store;
+        const primary = shard.primary.host;
         run.messenger
           .control(store.host, sched.host)
-          .then(() => sched.replicaApplied(shard.index, epoch, version))
-          .catch((error: unknown) => {
-            if (!(error instanceof HostDeadError)) run.fail(error);
-          });
+          .then(() => sched.replicaApplied(shard.index, epoch, updates))
+          .catch(failed);
+        run.messenger
+          .control(store.host, primary)
+          .then(() => shard.replicaAck(epoch, updates, run.now()))
+          .catch(failed);
       });
       for (const worker of run.workers) void mlfabricWorker(run, sched, worker);
     },
@@ -134,7 +145,7 @@ export function mlfabric(policy: MlfabricPolicy): Policy {
       const now = run.now();
       const promotion = shard.promote();
       run.book.lost(promotion.lost, now);
-      for (const e of promotion.adopted) run.book.adopt(e.ids, e.version, e.atMs, e.aggregated);
+      for (const e of promotion.adopted) run.book.adopt(e);
       for (const id of promotion.discarded) run.book.dropped(id, "failover", now);
       run.events.emit({
         type: "promote",

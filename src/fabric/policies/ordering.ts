@@ -2,12 +2,20 @@
  * MLfabric's ordering policy, as pure decisions the scheduler asks for.
  *
  * Transfers into a shard are granted a bounded number at a time (`inFlightPerShard`), earliest deadline
- * first: an update's deadline is `baseVersion + delayBound` in shard versions, so the oldest base goes
- * first (ties: the earlier request). Each grant gets the shard's next sequence number and both stores apply
- * in that order, so the version an update will be applied on is known at grant time: the shard's version
- * plus the grants ahead of it. Its delay is that minus its base; if that exceeds the bound the update is
- * dropped instead (its worker pulls afresh), so no applied update ever exceeds `delayBound`. A grant that
- * later fails only lowers the versions of those behind it, never raises them.
+ * first: an update's deadline is its base plus `delayBound`, so the oldest base goes first (ties: the
+ * earlier request). Each grant gets the shard's next sequence number and both stores apply in that order,
+ * so what an update will be applied on is known at grant time: the shard's state plus the grants ahead.
+ *
+ * How delay is counted: the bound is enforced on staleness in updates, the updates the shard applies
+ * between the worker's pull and the application, an aggregator's sum counting as its k members (it moved
+ * the parameters as much as k updates do). A sum is one shard version, so an update's delay in versions
+ * (`appliedVersion - 1 - baseVersion`) is never more than its staleness in updates, and both stay within
+ * `delayBound`. Counting versions alone would let each version carry a whole group and a gradient fall
+ * k times further behind under aggregation than without it.
+ *
+ * An update whose predicted staleness (on arrival: counting every update queued ahead of it; at grant:
+ * exactly) exceeds the bound is dropped instead (its worker pulls afresh), so no applied update ever exceeds
+ * it. A grant that later fails only lowers the staleness of those behind it, never raises it.
  *
  * With ordering off, transfers are granted at once in arrival order and never dropped, unless aggregation
  * is on: aggregation needs a queue to see a shard's bottleneck, so the cap stays (arrival order, no drops).
@@ -18,7 +26,8 @@ import type { ResolvedPolicy } from "../configPolicy.ts";
 export interface Orderable {
   /** Arrival order at the scheduler. */
   readonly arrival: number;
-  readonly baseVersion: number;
+  /** The base in shard updates (for a group: its oldest member's). */
+  readonly base: number;
 }
 
 /** How a shard's queue is served. */
@@ -36,15 +45,22 @@ export interface OrderingRules {
  *
  * @example
  * ```ts
- * [{ arrival: 0, baseVersion: 9 }, { arrival: 1, baseVersion: 4 }].sort(earliestDeadlineFirst);
- * // [{ arrival: 1, baseVersion: 4 }, { arrival: 0, baseVersion: 9 }]
+ * [{ arrival: 0, base: 9 }, { arrival: 1, base: 4 }].sort(earliestDeadlineFirst);
+ * // [{ arrival: 1, base: 4 }, { arrival: 0, base: 9 }]
  * ```
  */
 export function earliestDeadlineFirst(a: Orderable, b: Orderable): number {
-  return a.baseVersion - b.baseVersion || a.arrival - b.arrival;
+  return a.base - b.base || a.arrival - b.arrival;
 }
 
-/** Arrival order. */
+/**
+ * Arrival order.
+ *
+ * @example
+ * ```ts
+ * [{ arrival: 1, base: 0 }, { arrival: 0, base: 9 }].sort(arrivalOrder)[0].arrival; // 0
+ * ```
+ */
 export function arrivalOrder(a: Orderable, b: Orderable): number {
   return a.arrival - b.arrival;
 }
@@ -70,27 +86,27 @@ export function orderingRules(policy: Extract<ResolvedPolicy, { name: "mlfabric"
 }
 
 /**
- * The delay an update on `baseVersion` will have if granted now: it will be applied on the version the
- * shard reaches once every grant ahead of it is applied (`scheduledVersion`).
+ * The staleness an update will have if granted now: the updates the shard will have applied before it
+ * (`scheduledUpdates`: its count once every grant so far is applied) minus those it had at the update's base.
  *
  * @example
  * ```ts
- * predictedDelay(12, 9); // 3
+ * predictedStaleness(12, 9); // 3
  * ```
  */
-export function predictedDelay(scheduledVersion: number, baseVersion: number): number {
-  return scheduledVersion - baseVersion;
+export function predictedStaleness(scheduledUpdates: number, base: number): number {
+  return scheduledUpdates - base;
 }
 
 /**
- * Whether an update must be dropped: granted now it would exceed the bound. The shard's scheduled version
+ * Whether an update must be dropped: granted now it would exceed the bound. The shard's scheduled count
  * only grows, so an update over the bound now can never be applied within it.
  *
  * @example
  * ```ts
- * overBound(30, 10, 16); // true: delay 20 > 16
+ * overBound(30, 10, 16); // true: 20 updates > 16
  * ```
  */
-export function overBound(scheduledVersion: number, baseVersion: number, delayBound: number): boolean {
-  return predictedDelay(scheduledVersion, baseVersion) > delayBound;
+export function overBound(scheduledUpdates: number, base: number, delayBound: number): boolean {
+  return predictedStaleness(scheduledUpdates, base) > delayBound;
 }

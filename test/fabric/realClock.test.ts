@@ -1,0 +1,29 @@
+/**
+ * The same fabric code on real time: `clock: "real"` with the real-time environment (emulated links,
+ * net/emulatedTransport.ts) through the `transport` factory option. A short run (a fraction of a second)
+ * that checks the plug-in path, not performance.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { fabric } from "../../src/fabric/index.ts";
+import { realTimeEnvironment } from "../../src/fabric/realTimeEnvironment.ts";
+import { baseOptions } from "./support/scenario.ts";
+
+describe("real clock", () => {
+  it("runs MLfabric on the emulated transport and stops at maxTimeS", async () => {
+    const o = await baseOptions();
+    const result = await fabric.train({
+      ...o,
+      clock: "real",
+      transport: realTimeEnvironment,
+      compute: { msPerBatch: 2 },
+      network: { hostBytesPerS: 1e6, latencyMs: 0.05 },
+      target: { maxTimeS: 0.25 },
+      evalEveryS: 0.05,
+    }).result;
+    assert.ok(result.stats.updatesApplied > 20, JSON.stringify(result.stats));
+    assert.ok(result.stats.finalAccuracy > 0.5);
+    assert.ok(result.stats.durationS >= 0.25 && result.stats.durationS < 2);
+    assert.ok(fabric.checkInvariants(result).ok);
+  });
+});
