@@ -6,9 +6,9 @@
  */
 import { createEmulatedTransport } from "../net/emulatedTransport.ts";
 import { scheduleFaults } from "../sim/faults.ts";
-import { backgroundTraffic, computeModel, slowHosts } from "../sim/traces.ts";
 import type { BackgroundTraffic } from "../sim/traces.ts";
 import type { EnvironmentSetup, FabricEnvironment } from "./environment.ts";
+import { startBackground, workerTiming } from "./workerTiming.ts";
 
 /**
  * Builds the real-time world of a run: pass it as `transport` with `clock: "real"` (the CLI does).
@@ -19,37 +19,7 @@ import type { EnvironmentSetup, FabricEnvironment } from "./environment.ts";
  * ```
  */
 export function realTimeEnvironment(setup: EnvironmentSetup): FabricEnvironment {
-  const rng = setup.rng;
-  const compute = computeModel({
-    rng: rng.fork("compute"),
-    hosts: setup.workers,
-    computeMsPerSample: setup.compute.msPerBatch / setup.batchSize,
-    stragglerFraction: setup.compute.stragglerFraction,
-    stragglerFactor: setup.compute.stragglerFactor,
-    speedSpread: setup.compute.speedSpread,
-  });
-  const slow = setup.network.slowHosts;
-  const slowWorkers =
-    slow === null
-      ? []
-      : rng
-          .fork("slowHostChoice")
-          .shuffle([...setup.workers])
-          .slice(0, Math.round(slow.fraction * setup.workers.length));
-  const stalls =
-    slow === null
-      ? null
-      : slowHosts({
-          rng: rng.fork("stalls"),
-          hosts: slowWorkers,
-          stallProbability: slow.stallProbability,
-          stallMsMax: slow.stallMsMax,
-        });
-  // The real gradient is the compute time; only what the model adds beyond a normal worker is slept.
-  const extraMs = (host: string, step: number): number =>
-    compute.msPerBatch(host, setup.batchSize) -
-    setup.compute.msPerBatch +
-    (stalls === null ? 0 : stalls.stallMs(host, step));
+  const timing = workerTiming(setup);
   const transport = createEmulatedTransport({
     hosts: setup.hosts,
     latencyMs: setup.network.latencyMs,
@@ -68,22 +38,12 @@ export function realTimeEnvironment(setup: EnvironmentSetup): FabricEnvironment 
 
   return {
     transport,
-    computeMs: (host, step) => extraMs(host, step),
+    // The real gradient is the compute time; only what the model adds beyond a normal worker is slept.
+    computeMs: (host, step) =>
+      timing.msPerBatch(host) - setup.compute.msPerBatch + timing.stallMs(host, step),
     async run(handlers) {
-      const bg = setup.network.background;
-      if (bg !== null) {
-        traffic = backgroundTraffic({
-          sim: clock,
-          network: transport.network,
-          rng: rng.fork("background"),
-          hosts: setup.hosts.map((h) => h.id).filter((h) => h !== setup.scheduler),
-          pairsActiveMean: bg.pairsActiveMean,
-          onDurationMsMean: bg.onDurationMsMean,
-          offDurationMsMean: bg.offDurationMsMean,
-          flowRateBytesPerS: bg.flowRateBytesPerS,
-          untilMs: clock.now() + setup.maxTimeMs,
-        });
-      }
+      const untilMs = clock.now() + setup.maxTimeMs;
+      traffic = startBackground(setup, clock, transport.network, untilMs);
       faults = scheduleFaults(
         clock,
         setup.faults,
@@ -91,7 +51,7 @@ export function realTimeEnvironment(setup: EnvironmentSetup): FabricEnvironment 
         { network: transport.network },
       );
       await new Promise<void>((resolve) => {
-        const deadline = clock.schedule(clock.now() + setup.maxTimeMs, resolve);
+        const deadline = clock.schedule(untilMs, resolve);
         finish = () => {
           clock.cancel(deadline);
           resolve();

@@ -8,19 +8,9 @@
  * sequences of the others.
  */
 import { ArgumentError } from "../core/errors.ts";
+import { fmix32 } from "../core/kernels/fill.ts";
 
 const twoPow32 = 4294967296;
-
-/** murmur3's 32-bit finaliser: a bijection that spreads every input bit over the output. */
-function fmix32(x: number): number {
-  let h = x | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));

@@ -1,7 +1,8 @@
 import { Matrix } from "../matrix.ts";
 import type { Kernel } from "./registry.ts";
 
-function fmix32(h: number): number {
+/** MurmurHash3's 32-bit finaliser: a cheap, well-mixing bijection on 32-bit integers. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

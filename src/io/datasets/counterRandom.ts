@@ -5,25 +5,7 @@
  * could fill them in parallel with the same results).
  */
 import { assert } from "../../core/assert.ts";
-import { uniformAt } from "../../core/kernels/fill.ts";
-
-/**
- * MurmurHash3's 32-bit finaliser: a cheap, well-mixing bijection on 32-bit integers.
- *
- * @example
- * ```ts
- * fmix32(0); // 0
- * fmix32(1) !== fmix32(2); // true
- * ```
- */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { fmix32, uniformAt } from "../../core/kernels/fill.ts";
 
 /**
  * A 32-bit key from a user seed (any safe integer) and a stream number, so that the streams of one seed

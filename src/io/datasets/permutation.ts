@@ -4,7 +4,8 @@
  * walking back into range). Generators use it to give each sample row its class so that class sizes are
  * exact and rows come out shuffled, whatever block a row falls in.
  */
-import { fmix32, streamKey } from "./counterRandom.ts";
+import { fmix32 } from "../../core/kernels/fill.ts";
+import { streamKey } from "./counterRandom.ts";
 
 const ROUNDS = 4;
 
