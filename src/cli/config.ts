@@ -4,6 +4,7 @@
  * Loading checks the top-level keys, so that a typo fails before anything runs; the fields inside are
  * checked by `resolveConfig` and by `fabric.train` itself.
  */
+import { TRAIN_OPTION_KEYS } from "../fabric/config.ts";
 import { readFileSync } from "node:fs";
 import { ArgumentError, FileFormatError } from "../core/errors.ts";
 
@@ -24,21 +25,8 @@ export type TrainConfig = JsonObject;
 export const CONFIG_KEYS: readonly string[] = [
   "description",
   "dataset",
-  "model",
-  "cluster",
-  "policy",
-  "delayBound",
-  "replicaLag",
-  "optimizer",
-  "batchSize",
-  "target",
-  "network",
-  "compute",
-  "faults",
-  "clock",
-  "seed",
-  "evalEveryS",
-  "evalRowsMax",
+  // The driver's own option names, less those a JSON file cannot hold (data comes from `dataset`).
+  ...TRAIN_OPTION_KEYS.filter((k) => !["data", "transport", "onProgress", "inspector"].includes(k)),
 ];
 
 const isObject = (v: JsonValue | undefined): v is JsonObject =>

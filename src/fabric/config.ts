@@ -55,7 +55,8 @@ export interface ResolvedConfig {
   rows: number;
 }
 
-const TOP_KEYS = [
+/** Every option `train` accepts (unknown keys are rejected by name). */
+export const TRAIN_OPTION_KEYS: readonly string[] = [
   "model",
   "data",
   "cluster",
@@ -156,7 +157,7 @@ export function resolveConfig(options: TrainOptions): ResolvedConfig {
     typeof options === "object" && options !== null,
     () => `${OP}: options must be an object but was ${describe(options)}`,
   );
-  checkKeys("options", options as unknown as Record<string, unknown>, TOP_KEYS);
+  checkKeys("options", options as unknown as Record<string, unknown>, TRAIN_OPTION_KEYS);
   const model = options.model;
   need(isModel(model), () => `${OP}: model must be a trainable model (fabric.mlp, fabric.softmaxRegression)`);
   const cluster = optionalObject("cluster", options.cluster);
