@@ -8,6 +8,7 @@ import type { Transport } from "../net/transport.ts";
 import type { Fault, KillFault } from "../sim/faults.ts";
 import type { Rng } from "../sim/rng.ts";
 import type { ResolvedCompute, ResolvedNetwork } from "./config.ts";
+import type { GradientExecutor } from "./gradientExecutor.ts";
 
 /** One host of the fabric with its link capacities. */
 export interface EnvironmentHost {
@@ -49,6 +50,12 @@ export interface FabricEnvironment {
   readonly transport: Transport;
   /** Modelled time of `host`'s mini-batch number `step` (straggler factor and random stall included). */
   computeMs(host: string, step: number): number;
+  /**
+   * Where gradients are computed. Default `inlineGradient`: on the main thread, in event order, which is
+   * what keeps virtual-time runs bit-identical. The real-time environment uses `poolGradient`, so that
+   * several workers' gradients run in parallel on the worker threads.
+   */
+  readonly gradient?: GradientExecutor;
   /**
    * Starts the traces (background traffic) and the fault schedule and drives the clock until `stop()` or
    * `maxTimeMs`. A kill fault calls `handlers.kill`; a partition is the environment's own business.

@@ -2,12 +2,15 @@
  * The real-time environment: the same fabric, traces and faults as the virtual one, on the emulated
  * transport (net/emulatedTransport.ts): transfers take the time the max-min fair link model gives, in real
  * time; gradients take the time they really take on this machine, plus what the scenario injects (a slow
- * host's stall, a straggler's extra time), slept after the real work.
+ * host's stall, a straggler's extra time), slept after the real work. Gradients run on the runtime's
+ * worker-thread pool (`poolGradient`), so that the fabric's workers compute in parallel, up to one per
+ * core, while the main thread keeps the emulated links' timers on time.
  */
 import { createEmulatedTransport } from "../net/emulatedTransport.ts";
 import { scheduleFaults } from "../sim/faults.ts";
 import type { BackgroundTraffic } from "../sim/traces.ts";
 import type { EnvironmentSetup, FabricEnvironment } from "./environment.ts";
+import { poolGradient } from "./gradientExecutor.ts";
 import { startBackground, workerTiming } from "./workerTiming.ts";
 
 /**
@@ -38,6 +41,7 @@ export function realTimeEnvironment(setup: EnvironmentSetup): FabricEnvironment 
 
   return {
     transport,
+    gradient: poolGradient,
     // The real gradient is the compute time; only what the model adds beyond a normal worker is slept.
     computeMs: (host, step) =>
       timing.msPerBatch(host) - setup.compute.msPerBatch + timing.stallMs(host, step),

@@ -12,6 +12,7 @@ import type { LabelledRows } from "./data.ts";
 import { WorkerData } from "./data.ts";
 import type { EnvironmentHost, FabricEnvironment } from "./environment.ts";
 import type { EventStream } from "./events.ts";
+import { inlineGradient } from "./gradientExecutor.ts";
 import { HostDeadError, Messenger } from "./messenger.ts";
 import type { Sent } from "./messenger.ts";
 import type { DeliveryReport } from "./bandwidth.ts";
@@ -91,7 +92,9 @@ export class FabricRun implements ShardListener {
           this.init.subarray(range.offset, range.offset + range.length),
           config.optimizer,
           layout.shards[s],
-          layout.replicas[s],
+          // Without replication a replica host stays idle (the network is the same) but holds no store:
+          // there is nothing to trail, and no lag to report.
+          replicaLag === null ? null : layout.replicas[s],
           this,
           replicaLag,
         ),
@@ -160,18 +163,19 @@ export class FabricRun implements ShardListener {
   }
 
   /**
-   * Computes the mean gradient of `worker`'s next mini-batch at `params`; resolves after the modelled
-   * compute time of that step (stall included), or rejects with HostDeadError if the worker died meanwhile.
+   * Computes the mean gradient of `worker`'s next mini-batch at `params` (where the environment says:
+   * inline, or on the worker-thread pool); resolves after the modelled compute time of that step (stall
+   * included), or rejects with HostDeadError if the worker died meanwhile.
    */
   async gradient(worker: WorkerSlot, params: Float32Array): Promise<Float32Array> {
     const step = worker.step++;
     const ms = this.env.computeMs(worker.host, step);
     const model = this.config.model;
+    const compute = this.env.gradient ?? inlineGradient;
+    // The batch is drawn (and params read) when the work starts, as before, whichever executor runs it.
     const grad = await this.env.transport.compute(worker.host, ms, () => {
       const { x, y } = worker.data.nextBatch();
-      const g = new Float32Array(model.paramCount);
-      model.lossAndGradient(params, x, y, g);
-      return g;
+      return compute({ model, params, x, y });
     });
     if (!worker.alive) throw new HostDeadError(worker.host); // it died while computing
     return grad;

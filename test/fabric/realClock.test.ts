@@ -1,16 +1,23 @@
 /**
  * The same fabric code on real time: `clock: "real"` with the real-time environment (emulated links,
  * net/emulatedTransport.ts) through the `transport` factory option. A short run (a fraction of a second)
- * that checks the plug-in path, not performance.
+ * that checks the plug-in path, not performance, and that the gradients ran on the worker-thread pool.
  */
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fabric } from "../../src/fabric/index.ts";
 import { realTimeEnvironment } from "../../src/fabric/realTimeEnvironment.ts";
+import { engine } from "../../src/runtime/runtime.ts";
+import { warmPool } from "./support/pool.ts";
 import { baseOptions } from "./support/scenario.ts";
 
 describe("real clock", () => {
-  it("runs MLfabric on the emulated transport and stops at maxTimeS", async () => {
+  // Gradients run on the worker-thread pool: started beforehand, so that the run measures training.
+  before(warmPool);
+
+  it("runs MLfabric on the emulated transport, with gradients on the pool, and stops at maxTimeS", async () => {
+    const gradientTasks = (): number => engine().stats().byKernel["model.denseNetworkGradient"] ?? 0;
+    const pooledBefore = gradientTasks();
     const o = await baseOptions();
     const result = await fabric.train({
       ...o,
@@ -25,5 +32,9 @@ describe("real clock", () => {
     assert.ok(result.stats.finalAccuracy > 0.5);
     assert.ok(result.stats.durationS >= 0.25 && result.stats.durationS < 2);
     assert.ok(fabric.checkInvariants(result).ok);
+    // Every gradient sent becomes one update record per shard; some pooled ones were still in flight.
+    const pooled = gradientTasks() - pooledBefore;
+    const sent = result.records.filter((r) => r.shard === 0).length;
+    assert.ok(pooled >= sent && sent > 10, `${pooled} gradients pooled, ${sent} sent`);
   });
 });

@@ -3,6 +3,7 @@
  * kernel and carries attributes of exactly this type; the registry and the executors are generic over it.
  * Inputs are always dense blocks (`Matrix[]`) and outputs a `Matrix[]`, so only attributes vary.
  */
+import type { DenseNetworkSpec } from "../model/denseNetworkMath.ts";
 import type { ElementwiseProgram } from "./elementwise/program.ts";
 import type {
   ArgKind,
@@ -101,6 +102,11 @@ export interface KernelTable {
   "reduce.median.chunk": { axis: ReduceAxis };
   "reduce.median.combine": { axis: PartialLayout };
   "reduce.median.aggregate": { axis: PartialLayout };
+  /**
+   * A dense network's mean loss and gradient on one mini-batch: [params, x, labels] to [grad, loss], the
+   * float32 params and grad packed in their blocks (model/float32Block.ts).
+   */
+  "model.denseNetworkGradient": DenseNetworkSpec;
 }
 
 export type KernelName = keyof KernelTable;

@@ -12,6 +12,7 @@ import { takeKernel } from "./block/take.ts";
 import { transposeKernel } from "./block/transpose.ts";
 import { fusedElementwise } from "./elementwise/kernels.ts";
 import { fillConstant, fillEye, fillRandom } from "./fill.ts";
+import { denseNetworkGradient } from "./model/denseNetworkGradient.ts";
 import { argAggregate, argChunk, argCombine } from "./reduce/arg.ts";
 import { foldChunk, foldCombine } from "./reduce/fold.ts";
 import { medianAggregate, medianChunk, medianCombine } from "./reduce/median.ts";
@@ -53,4 +54,5 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("reduce.median.chunk", medianChunk);
   registerKernel("reduce.median.combine", medianCombine);
   registerKernel("reduce.median.aggregate", medianAggregate);
+  registerKernel("model.denseNetworkGradient", denseNetworkGradient);
 }

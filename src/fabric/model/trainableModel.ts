@@ -1,9 +1,9 @@
 import type { Matrix } from "../../core/matrix.ts";
 import type { Rng } from "../../sim/rng.ts";
-import type { ParamLayout } from "./paramLayout.ts";
+import type { Labels } from "../../core/model/checks.ts";
+import type { ParamLayout } from "../../core/model/paramLayout.ts";
 
-/** Class labels of a batch, one per row of `x`: integers 0..classes-1. */
-export type Labels = Int32Array | Float64Array;
+export type { Labels };
 
 /** What `toJSON()` gives and `modelFromJSON` takes: the architecture, not the parameters. */
 export type ModelJSON =

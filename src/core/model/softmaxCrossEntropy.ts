@@ -1,5 +1,5 @@
-import type { Matrix } from "../../core/matrix.ts";
-import type { Labels } from "./trainableModel.ts";
+import type { Matrix } from "../matrix.ts";
+import type { Labels } from "./checks.ts";
 
 /**
  * Mean cross-entropy of softmax(logits) against integer `labels`, and its gradient with respect to the

@@ -1,6 +1,8 @@
-import { ArgumentError, ShapeError } from "../../core/errors.ts";
-import { Matrix } from "../../core/matrix.ts";
-import type { Labels } from "./trainableModel.ts";
+import { ArgumentError, ShapeError } from "../errors.ts";
+import { Matrix } from "../matrix.ts";
+
+/** Class labels of a batch, one per row of `x`: integers 0..classes-1. */
+export type Labels = Int32Array | Float64Array;
 
 /**
  * Checks a parameter (or gradient) vector: a `Float32Array` of exactly `count` values.

@@ -1,4 +1,4 @@
-import { ArgumentError } from "../../core/errors.ts";
+import { ArgumentError } from "../errors.ts";
 
 /** One named tensor of a model: `params.subarray(offset, offset + length)`, row-major `shape`. */
 export interface ParamSlice {
