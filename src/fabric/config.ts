@@ -13,8 +13,8 @@ import { checkFaultTargets, resolvePolicy } from "./configPolicy.ts";
 import type { ResolvedPolicy } from "./configPolicy.ts";
 import type { EnvironmentFactory } from "./environment.ts";
 import type { FabricInspector } from "./inspector.ts";
-import { sgd } from "./model/sgd.ts";
-import type { SgdOptions } from "./model/sgd.ts";
+import type { SgdOptions, SyncScaling } from "./model/sgd.ts";
+import { resolveOptimizer } from "./configOptimizer.ts";
 import type { TrainableModel } from "./model/trainableModel.ts";
 import type { TrainOptions } from "./options.ts";
 import { resolveCompute, resolveNetwork } from "./configNetwork.ts";
@@ -35,6 +35,8 @@ export interface ResolvedConfig {
   delayBound: number;
   replicaLag: number;
   optimizer: SgdOptions;
+  /** How BSP and all-reduce scale the rate of their averaged steps (the other policies ignore it). */
+  syncScaling: SyncScaling;
   batchSize: number;
   targetAccuracy: number | null;
   maxTimeS: number;
@@ -182,8 +184,7 @@ export function resolveConfig(options: TrainOptions): ResolvedConfig {
   const policy = resolvePolicy(options.policy, replicas);
   const delayBound = integerAtLeast("delayBound", options.delayBound, 16, 1);
   const replicaLag = integerAtLeast("replicaLag", options.replicaLag, 4, 0);
-  const optimizer: SgdOptions = options.optimizer ?? { learningRate: 0.05 };
-  sgd(optimizer); // throws on bad settings
+  const { optimizer, syncScaling } = resolveOptimizer(options.optimizer);
   const batchSize = integerAtLeast("batchSize", options.batchSize, 32, 1);
   const target = optionalObject("target", options.target) ?? {};
   checkKeys("target", target, ["accuracy", "maxTimeS"]);
@@ -230,6 +231,7 @@ export function resolveConfig(options: TrainOptions): ResolvedConfig {
     delayBound,
     replicaLag,
     optimizer,
+    syncScaling,
     batchSize,
     targetAccuracy,
     maxTimeS,

@@ -47,6 +47,7 @@ export type {
   ComputeOptions,
   FabricNetworkOptions,
   MlfabricPolicyOptions,
+  OptimizerOptions,
   PolicyName,
   PolicySpec,
   SlowHostsOptions,
@@ -70,6 +71,7 @@ export type {
   EnvironmentSetup,
   FabricEnvironment,
 } from "./environment.ts";
+export type { GradientExecutor, GradientJob } from "./gradientExecutor.ts";
 export type { ResolvedConfig, ResolvedCompute, ResolvedNetwork, ResolvedPolicy } from "./config.ts";
 export type { AggregationSeen, ApplySeen, FabricInspector } from "./inspector.ts";
 export type { InvariantReport, Violation } from "./invariants.ts";
@@ -77,6 +79,7 @@ export type {
   MlpOptions,
   Optimizer,
   SgdOptions,
+  SyncScaling,
   SoftmaxRegressionOptions,
   TrainableModel,
 } from "./model/index.ts";

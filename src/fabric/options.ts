@@ -36,6 +36,23 @@ export interface SspPolicyOptions {
   stalenessBoundSteps?: number;
 }
 
+/**
+ * The optimizer of every parameter store, plus how the synchronous policies (BSP and all-reduce, which
+ * apply one average of k workers' gradients per step) scale its rate. The other policies apply each
+ * worker's gradient on its own (SSP and async one by one, MLfabric's aggregators a sum), so the scaling
+ * does not concern them.
+ */
+export interface OptimizerOptions extends SgdOptions {
+  /**
+   * "linear" (default): the linear scaling rule with gradual warm-up (Goyal et al. 2017): an average of k
+   * mini-batches takes k times the learning rate, ramped linearly from the base rate over `warmupEpochs`.
+   * "sqrt": sqrt(k) times the base rate, ramped the same way. "none": the base rate for the average.
+   */
+  syncScaling?: "linear" | "sqrt" | "none";
+  /** Epochs of the training data the warm-up lasts (default 5, as in Goyal et al.; 0: none). */
+  warmupEpochs?: number;
+}
+
 /** A policy by name, or with its own options. */
 export type PolicySpec =
   PolicyName | MlfabricPolicyOptions | SspPolicyOptions | { name: "async" | "bsp" | "allreduce" };
@@ -136,8 +153,8 @@ export interface TrainOptions {
   delayBound?: number;
   /** Most updates a shard's primary may lead its replica by, hence most a failover loses (default 4). */
   replicaLag?: number;
-  /** SGD settings of every parameter store (default `{ learningRate: 0.05 }`). */
-  optimizer?: SgdOptions;
+  /** SGD settings of every parameter store (default `{ learningRate: 0.05 }`), and the synchronous scaling. */
+  optimizer?: OptimizerOptions;
   /** Rows per mini-batch (default 32). */
   batchSize?: number;
   target?: TargetOptions;

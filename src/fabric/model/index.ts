@@ -5,7 +5,7 @@
 export { mlp, type MlpOptions } from "./mlp.ts";
 export { softmaxRegression, type SoftmaxRegressionOptions } from "./softmaxRegression.ts";
 export { modelFromJSON } from "./modelFromJSON.ts";
-export { sgd, type Optimizer, type SgdOptions } from "./sgd.ts";
+export { sgd, type Optimizer, type SgdOptions, type SyncScaling } from "./sgd.ts";
 export { paramLayout, paramSlice, type ParamLayout, type ParamSlice } from "../../core/model/paramLayout.ts";
 export { softmaxCrossEntropy, argmaxRows } from "../../core/model/softmaxCrossEntropy.ts";
 export type { Labels, ModelJSON, TrainableModel } from "./trainableModel.ts";

@@ -120,3 +120,85 @@ export function sgd(options: SgdOptions): Optimizer {
     toJSON: () => ({ kind: "sgd", learningRate, momentum, staleness }),
   };
 }
+
+/**
+ * How a synchronous policy (BSP, all-reduce) sets the step size of one update that averages k workers'
+ * mini-batches: "linear" is the linear scaling rule with gradual warm-up of Goyal et al., "Accurate, Large
+ * Minibatch SGD: Training ImageNet in 1 Hour" (2017): an effective batch k times larger takes a step k
+ * times larger, ramped linearly from the base rate over the first `warmupEpochs` epochs; "sqrt" takes
+ * sqrt(k) times the base rate, ramped the same way (Krizhevsky, "One weird trick for parallelizing
+ * convolutional neural networks", 2014; Hoffer, Hubara and Soudry, "Train longer, generalize better",
+ * 2017), which keeps the variance of the update equal to a single mini-batch's: a more cautious rule for
+ * batches past the size up to which the linear rule holds; "none" keeps the base rate (one averaged step
+ * moves about k times less than k separate asynchronous steps).
+ */
+export interface SyncScaling {
+  rule: "linear" | "sqrt" | "none";
+  /** Epochs of the training data over which the rate ramps from base to its scaled value (0: none). */
+  warmupEpochs: number;
+}
+
+/**
+ * The warm-up of Goyal et al. (2017), section 2.2: 5 epochs. Taken from the paper, not tuned to any
+ * scenario here.
+ */
+export const DEFAULT_WARMUP_EPOCHS = 5;
+
+/**
+ * The step size of a synchronous update that averages `k` mini-batches, after `epochsDone` epochs of data
+ * were consumed by earlier updates: `base * (1 + (k - 1) * min(1, epochsDone / warmupEpochs))` under the
+ * linear rule (so `base` at the start and `k * base` after the warm-up), the same with sqrt(k) in place of
+ * k under "sqrt", and `base` under "none".
+ *
+ * @example
+ * ```ts
+ * const linear = { rule: "linear", warmupEpochs: 5 } as const;
+ * syncLearningRate(0.05, 32, 0, linear); // 0.05: the warm-up starts at the base rate
+ * syncLearningRate(0.05, 32, 2.5, linear); // 0.825: half way up
+ * syncLearningRate(0.05, 32, 9, linear); // 1.6: 32 x 0.05 once warm
+ * syncLearningRate(0.05, 16, 9, { rule: "sqrt", warmupEpochs: 5 }); // 0.2: sqrt(16) x 0.05
+ * syncLearningRate(0.05, 32, 9, { rule: "none", warmupEpochs: 0 }); // 0.05
+ * ```
+ */
+export function syncLearningRate(base: number, k: number, epochsDone: number, scaling: SyncScaling): number {
+  if (scaling.rule === "none") return base;
+  const target = scaling.rule === "linear" ? k : Math.sqrt(k);
+  const ramp = scaling.warmupEpochs === 0 ? 1 : Math.min(1, epochsDone / scaling.warmupEpochs);
+  return base * (1 + (target - 1) * ramp);
+}
+
+/**
+ * The learning-rate schedule of one synchronous parameter store: it counts the data its updates consumed
+ * and says by what factor to scale each averaged gradient. Scaling the gradient rather than the optimizer's
+ * rate lets the store keep its own optimizer; with momentum the velocity then keeps each step's own rate
+ * (Goyal et al.'s "momentum correction" is not applied; it changes only the warm-up transient here, since
+ * the rate never drops).
+ *
+ * @example
+ * ```ts
+ * const schedule = new SyncSchedule({ rule: "linear", warmupEpochs: 1 }, 256);
+ * schedule.next([32, 32, 32, 32]); // 1: the first update takes the base rate
+ * schedule.next([32, 32, 32, 32]); // 2.5: 0.5 epochs done, half way from 1 to 4
+ * ```
+ */
+export class SyncSchedule {
+  /** Samples consumed so far (an integer, so that the epoch count has no accumulated rounding). */
+  private samplesDone = 0;
+
+  /** @param rows training rows: one epoch is this many samples */
+  constructor(
+    private readonly scaling: SyncScaling,
+    private readonly rows: number,
+  ) {}
+
+  /**
+   * The factor for the average of one update's mini-batches (`batchRows[i]` rows each, one per worker):
+   * the scheduled rate over the base rate. Counts their rows as consumed.
+   */
+  next(batchRows: readonly number[]): number {
+    const epochsDone = this.samplesDone / this.rows;
+    for (const b of batchRows) this.samplesDone += b;
+    // The rate in units of the base rate: exact, with no division by the base.
+    return syncLearningRate(1, batchRows.length, epochsDone, this.scaling);
+  }
+}

@@ -5,8 +5,10 @@
  * arrived, so the ring runs at the pace of its slowest link without a global barrier between chunk steps.
  * Every worker then applies the averaged gradient to its own copy (all copies stay equal) and computes the
  * next gradient at once. If a worker dies mid-ring, the step is redone by the survivors with their gradients.
+ * As in BSP, the averaged step takes the large-batch rate of `config.syncScaling` (by default the linear
+ * scaling rule with warm-up), from the same schedule, so the two differ only in how bytes move.
  */
-import { sgd } from "../model/sgd.ts";
+import { sgd, SyncSchedule } from "../model/sgd.ts";
 import { HostDeadError } from "../messenger.ts";
 import type { FabricRun, WorkerSlot } from "../run.ts";
 import type { Policy } from "./policy.ts";
@@ -93,7 +95,8 @@ async function ring(
  *
  * @example
  * ```ts
- * const { stats } = await fabric.train({ ...options, policy: "allreduce" }).result;
+ * const optimizer = { learningRate: 0.05, syncScaling: "none" } as const; // plain averaging, for contrast
+ * const { stats } = await fabric.train({ ...options, optimizer, policy: "allreduce" }).result;
  * stats.maxDelay; // 0: synchronous
  * ```
  */
@@ -104,6 +107,8 @@ export function allReduce(): Policy {
     start(run) {
       params = run.init.slice();
       const optimizer = sgd(run.config.optimizer);
+      const { syncScaling, rows } = run.config;
+      const schedule = new SyncSchedule(syncScaling, rows);
       const runSteps = async (): Promise<void> => {
         let version = 0;
         let updates = 0;
@@ -120,7 +125,9 @@ export function allReduce(): Policy {
               applied = true;
               const avg = new Float32Array(params.length);
               for (const g of values) for (let k = 0; k < avg.length; k++) avg[k] += g[k];
-              for (let k = 0; k < avg.length; k++) avg[k] /= values.length;
+              // The optimizer applies the base rate: scaling the average gives the scheduled rate's step.
+              const factor = schedule.next(members.map((w) => w.data.batchRows)) / values.length;
+              for (let k = 0; k < avg.length; k++) avg[k] *= factor;
               optimizer.apply(params, avg, 0, params.length, 0);
               version++;
               updates += ids.length;

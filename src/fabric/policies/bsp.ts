@@ -3,27 +3,39 @@
  * step every shard waits for all live workers' gradients, applies their average once (one version per
  * step), and answers the workers' pulls for the new version at once. Shards are independent, so a shard
  * that has all its pushes is pulled while pushes to the other shards are still on the wire (pushes and
- * pulls overlap across shards); a worker computes as soon as it has every slice.
+ * pulls overlap across shards); a worker computes as soon as it has every slice. The averaged step takes
+ * the large-batch learning rate of `config.syncScaling` (by default the linear scaling rule with warm-up,
+ * Goyal et al. 2017): an average of k mini-batches at the base rate would move about k times less per
+ * sample than the asynchronous policies, which apply every worker's gradient at that rate.
  */
 import type { FabricRun, WorkerSlot } from "../run.ts";
 import type { Shard } from "../shard.ts";
 import type { Policy } from "./policy.ts";
 import { workerLoop } from "./policy.ts";
 import { HostDeadError } from "../messenger.ts";
+import { SyncSchedule } from "../model/sgd.ts";
 
 /** One shard's barrier: the gradients of the current step and the pulls waiting for the next version. */
 class ShardBarrier {
-  private readonly arrived = new Map<number, { id: number; grad: Float32Array }>();
+  private readonly arrived = new Map<number, { id: number; grad: Float32Array; rows: number }>();
   private waiters: { version: number; wake: () => void }[] = [];
+  /**
+   * Every shard keeps its own schedule: all see the same members each step, so all scale alike (but in a
+   * step where a worker dies after pushing to some shards only).
+   */
+  private readonly schedule: SyncSchedule;
 
   constructor(
     private readonly run: FabricRun,
     private readonly shard: Shard,
-  ) {}
+  ) {
+    const { syncScaling, rows } = run.config;
+    this.schedule = new SyncSchedule(syncScaling, rows);
+  }
 
   /** A worker's gradient for the current step landed. */
   arrive(worker: WorkerSlot, id: number, grad: Float32Array): void {
-    this.arrived.set(worker.index, { id, grad });
+    this.arrived.set(worker.index, { id, grad, rows: worker.data.batchRows });
     this.maybeApply();
   }
 
@@ -33,7 +45,11 @@ class ShardBarrier {
     return new Promise((wake) => this.waiters.push({ version, wake }));
   }
 
-  /** Applies the average when every live worker's gradient is in (call again when a worker dies). */
+  /**
+   * Applies the average when every live worker's gradient is in (call again when a worker dies). The
+   * store's optimizer applies the base rate, so the average is scaled by the schedule's factor: the step is
+   * that of the scaled rate (with the store's momentum, if any).
+   */
   maybeApply(): void {
     if (this.arrived.size === 0) return;
     for (const w of this.run.aliveWorkers()) if (!this.arrived.has(w.index)) return;
@@ -41,7 +57,8 @@ class ShardBarrier {
     this.arrived.clear();
     const sum = new Float32Array(this.shard.range.length);
     for (const m of members) for (let k = 0; k < sum.length; k++) sum[k] += m.grad[k];
-    for (let k = 0; k < sum.length; k++) sum[k] /= members.length;
+    const factor = this.schedule.next(members.map((m) => m.rows)) / members.length;
+    for (let k = 0; k < sum.length; k++) sum[k] *= factor;
     const baseVersion = this.shard.primary.version;
     const ids = members.map((m) => m.id);
     this.shard.applyNow({ ids, grad: sum, baseVersion, aggregated: false }, this.run.now());
@@ -57,7 +74,8 @@ class ShardBarrier {
  *
  * @example
  * ```ts
- * const { stats } = await fabric.train({ ...options, policy: "bsp" }).result;
+ * const optimizer = { learningRate: 0.05, syncScaling: "linear", warmupEpochs: 5 } as const; // the defaults
+ * const { stats } = await fabric.train({ ...options, optimizer, policy: "bsp" }).result;
  * stats.maxDelay; // 0: every gradient is applied on the version it was computed on
  * ```
  */

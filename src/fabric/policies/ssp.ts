@@ -2,7 +2,9 @@
  * Baseline: stale-synchronous parallel (Ho et al., 2013) with bound s, on the asynchronous parameter
  * server: a worker may start step t only when the slowest live worker has finished step t - s. Finishing a
  * step means its pushes have landed. Clocks are exchanged with the shards' replies in real systems; here
- * a waiting worker wakes as soon as the slowest one finishes (no extra message).
+ * a waiting worker wakes as soon as the slowest one finishes (no extra message). Every worker's gradient is
+ * applied on its own, as in the asynchronous PS, so each step is one mini-batch's step at the base learning
+ * rate: the large-batch scaling of BSP and all-reduce (`optimizer.syncScaling`) does not apply here.
  */
 import type { WorkerSlot } from "../run.ts";
 import { asyncWorker } from "./asyncPs.ts";
