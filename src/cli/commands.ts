@@ -11,9 +11,11 @@ import { runCompare } from "./compare.ts";
 import { POLICIES } from "./runPolicy.ts";
 import { runTrain } from "./train.ts";
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** Commander's accumulator for a repeatable option. */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-async function guarded(work: () => Promise<unknown>): Promise<void> {
+/** Runs a command: a DsfabricError prints one line and sets exit status 1; the runtime shuts down after. */
+export async function guarded(work: () => Promise<unknown>): Promise<void> {
   try {
     await work();
   } catch (e) {

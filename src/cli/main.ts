@@ -3,7 +3,8 @@ import { Command } from "commander";
 import { realClock } from "../sim/clock.ts";
 import { formatInfo, infoReport } from "./info.ts";
 import { runDemo } from "./demo.ts";
-import { registerTrainingCommands } from "./commands.ts";
+import { collect, guarded, registerTrainingCommands } from "./commands.ts";
+import { runFabricDemo } from "./fabricDemo.ts";
 
 const program = new Command();
 program.name("dsfabric").description("Distributed arrays and machine learning for Node.js");
@@ -19,6 +20,19 @@ program
 
 program
   .command("demo")
+  .description(
+    "MLfabric against async PS on MNIST, 32 workers, emulated dynamic 10 Gbit/s cluster, in real time (npm start)",
+  )
+  .option("--out <dir>", "folder of the report", "out/demo")
+  .option("--set <path=value>", "override a field of examples/dynamic-cluster.json (repeatable)", collect, [])
+  .action((opts: { out: string; set: string[] }) =>
+    guarded(() =>
+      runFabricDemo({ outDir: opts.out, sets: opts.set, clock: realClock, log: (line) => console.log(line) }),
+    ),
+  );
+
+program
+  .command("demo-arrays")
   .description("a short real run on the worker threads: random arrays, fused elementwise, reductions, matmul")
   .option("--rows <n>", "rows of the array", "8192")
   .option("--cols <n>", "columns of the array", "4096")
