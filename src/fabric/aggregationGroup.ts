@@ -25,6 +25,14 @@ export interface GroupSum {
   baseVersion: number;
 }
 
+/** The shard's slice as the aggregator pulled it after its sum landed, for the members (pull relay). */
+export interface RelayedSlice {
+  params: Float32Array;
+  version: number;
+  updates: number;
+  epoch: number;
+}
+
 /**
  * A group being aggregated.
  *
@@ -50,10 +58,17 @@ export class AggregationGroup {
   readonly granted: Promise<Decision>;
   /** Resolves once sealed and every sealed member has landed or failed, or when aborted. */
   readonly ready: Promise<void>;
+  /**
+   * The slice the aggregator pulled after its sum landed (pull relay), or null when there is none to relay
+   * (the group was dropped or aborted, the aggregator died, or relays are off): members then pull it
+   * themselves.
+   */
+  readonly relayed: Promise<RelayedSlice | null>;
   private readonly received = new Map<number, Float32Array>();
   private readonly failed = new Set<number>();
   private resolveGranted: (d: Decision) => void = () => {};
   private resolveReady: () => void = () => {};
+  private resolveRelayed: (slice: RelayedSlice | null) => void = () => {};
 
   constructor(
     readonly shard: number,
@@ -64,6 +79,12 @@ export class AggregationGroup {
   ) {
     this.granted = new Promise((resolve) => (this.resolveGranted = resolve));
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
+    this.relayed = new Promise((resolve) => (this.resolveRelayed = resolve));
+  }
+
+  /** The aggregator offers its pulled slice to the members (null: none); only the first offer counts. */
+  offerRelay(slice: RelayedSlice | null): void {
+    this.resolveRelayed(slice);
   }
 
   /** Members still in the running (not failed). */
@@ -121,6 +142,7 @@ export class AggregationGroup {
     for (const m of this.members) this.book.dropped(m.id, reason, this.now());
     this.resolveGranted({ destination: "drop" });
     this.resolveReady();
+    this.resolveRelayed(null);
   }
 
   /** The float32 sum of the landed live members, in id order (null if none landed); the group is forwarded. */

@@ -16,6 +16,7 @@ export type ResolvedPolicy =
       replication: boolean;
       inFlightPerShard: number;
       aggregationGroupMax: number;
+      pullRelay: boolean;
     }
   | { name: "ssp"; stalenessBoundSteps: number }
   | { name: "async" | "bsp" | "allreduce" };
@@ -63,16 +64,24 @@ export function resolvePolicy(spec: PolicySpec | undefined, replicas: number): R
       "replication",
       "inFlightPerShard",
       "aggregationGroupMax",
+      "pullRelay",
     ]);
     const replication = flag("policy.replication", o.replication, replicas > 0);
     need(
       !replication || replicas > 0,
       () => `${OP}: policy.replication is on but cluster.replicas is 0 (set cluster.replicas: 1)`,
     );
+    const aggregation = flag("policy.aggregation", o.aggregation, true);
+    const pullRelay = flag("policy.pullRelay", o.pullRelay, aggregation);
+    need(
+      !pullRelay || aggregation,
+      () => `${OP}: policy.pullRelay relays through aggregators but policy.aggregation is off`,
+    );
     return {
       name,
       ordering: flag("policy.ordering", o.ordering, true),
-      aggregation: flag("policy.aggregation", o.aggregation, true),
+      aggregation,
+      pullRelay,
       replication,
       inFlightPerShard: integerAtLeast("policy.inFlightPerShard", o.inFlightPerShard, 2, 1),
       aggregationGroupMax: integerAtLeast("policy.aggregationGroupMax", o.aggregationGroupMax, 8, 2),

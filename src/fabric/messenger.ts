@@ -44,6 +44,8 @@ export interface Sent {
 export class Messenger {
   /** Bytes delivered by `send` (control messages excluded). */
   bytesMoved = 0;
+  /** The same bytes by the tag of their transfer (push, pull, relay, replica, ...). */
+  readonly bytesByKind = new Map<string, number>();
   private readonly dead = new Set<string>();
   private readonly upFlows = new Map<string, number>();
   private readonly downFlows = new Map<string, number>();
@@ -82,6 +84,7 @@ export class Messenger {
       flows = { from: this.upFlows.get(spec.from) ?? 1, to: this.downFlows.get(spec.to) ?? 1 };
       this.checkAlive(spec.from, spec.to);
       this.bytesMoved += spec.bytes;
+      this.bytesByKind.set(spec.tag, (this.bytesByKind.get(spec.tag) ?? 0) + spec.bytes);
       const wireMs = Math.max(0, d.endMs - d.startMs - this.latencyMs);
       const report = this.reportOf(spec, d.startMs, d.endMs, wireMs, flows);
       return { startMs: d.startMs, endMs: d.endMs, report };

@@ -27,6 +27,11 @@ export interface MlfabricPolicyOptions {
   inFlightPerShard?: number;
   /** Updates summed by one aggregator, at most (default 8). */
   aggregationGroupMax?: number;
+  /**
+   * The members of an aggregation group get the shard's fresh slice from their aggregator, which pulls it
+   * once after its sum lands, instead of each pulling it from the shard (default: on when aggregation is).
+   */
+  pullRelay?: boolean;
 }
 
 /** Stale-synchronous parallel: a worker may not start step t while the slowest is below t - s. */

@@ -92,6 +92,8 @@ export interface FabricStats {
   lostUpdates: number;
   /** Bytes of updates and parameters moved (control messages and background traffic excluded). */
   bytesMoved: number;
+  /** `bytesMoved` by kind of transfer: "push", "pushAggregated", "toAggregator", "pull", "relay", "replica", ... */
+  bytesByKind: Record<string, number>;
   /** Seconds of the run's clock until it stopped. */
   durationS: number;
 }
@@ -111,6 +113,7 @@ export function summarize(input: {
   targetAccuracy: number | null;
   replicaMaxLag: number;
   bytesMoved: number;
+  bytesByKind?: Record<string, number>;
   durationS: number;
 }): FabricStats {
   let applied = 0;
@@ -150,6 +153,7 @@ export function summarize(input: {
     replicaMaxLag: input.replicaMaxLag,
     lostUpdates: lost,
     bytesMoved: input.bytesMoved,
+    bytesByKind: input.bytesByKind ?? {},
     durationS: input.durationS,
   };
 }

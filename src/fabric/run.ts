@@ -187,6 +187,13 @@ export class FabricRun implements ShardListener {
    * the way, pulls again from the promoted replica; throws HostDeadError if the worker itself is dead.
    */
   async pull(worker: WorkerSlot, s: number, into: Float32Array): Promise<PulledSlice> {
+    const { params, ...pulled } = await this.pullSlice(worker.host, s);
+    into.set(params, this.shards[s].range.offset);
+    return pulled;
+  }
+
+  /** Like {@link pull}, to any host, giving the slice itself (an aggregator's pull for its group's relay). */
+  async pullSlice(host: string, s: number): Promise<PulledSlice & { params: Float32Array }> {
     const shard = this.shards[s];
     for (;;) {
       const store = shard.primary;
@@ -196,22 +203,17 @@ export class FabricRun implements ShardListener {
       try {
         sent = await this.messenger.send({
           from: store.host,
-          to: worker.host,
+          to: host,
           bytes: this.sliceBytes(s),
           tag: "pull",
         });
       } catch (error) {
-        if (
-          error instanceof HostDeadError &&
-          !this.messenger.isDead(worker.host) &&
-          shard.primary !== store
-        ) {
+        if (error instanceof HostDeadError && !this.messenger.isDead(host) && shard.primary !== store) {
           continue;
         }
         throw error;
       }
-      into.set(snap.params, shard.range.offset);
-      return { version: snap.version, updates: snap.updates, epoch, report: sent.report };
+      return { ...snap, epoch, report: sent.report };
     }
   }
 }

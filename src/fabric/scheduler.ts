@@ -40,7 +40,7 @@ interface ShardState {
  *
  * @example
  * ```ts
- * const scheduler = new FabricScheduler(run, policy, (group) => void aggregate(run, scheduler, group));
+ * const scheduler = new FabricScheduler(run, policy, (group) => void aggregate(run, scheduler, group, true));
  * const decision = await scheduler.request({ from: "w3", shard: 0, bytes: 4e5, baseVersion: 12,
  *   baseUpdates: 40, epoch: 0, ids: [41] });
  * ```

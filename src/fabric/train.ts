@@ -142,6 +142,7 @@ async function execute(
       targetAccuracy: config.targetAccuracy,
       replicaMaxLag,
       bytesMoved: run.messenger.bytesMoved,
+      bytesByKind: Object.fromEntries(run.messenger.bytesByKind),
       durationS: (clock.now() - start) / 1000,
     }),
     records,

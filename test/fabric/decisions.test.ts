@@ -47,6 +47,7 @@ describe("ordering", () => {
       replication: false,
       inFlightPerShard: 3,
       aggregationGroupMax: 8,
+      pullRelay: false,
     };
     assert.deepEqual(
       [orderingRules({ ...base, ordering: true, aggregation: false })].map((r) => [

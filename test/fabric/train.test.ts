@@ -96,6 +96,7 @@ describe("result and events", () => {
     await reading;
     assert.deepEqual(Object.keys(result.stats).sort(), [
       "aggregatedUpdates",
+      "bytesByKind",
       "bytesMoved",
       "durationS",
       "finalAccuracy",
@@ -141,7 +142,12 @@ describe("aggregation under a bottlenecked shard", () => {
   it("sums full groups and applies several times more updates than without it", async () => {
     const o = await bottleneckOptions();
     const sums: number[] = [];
-    const withAgg = await run({ ...o, inspector: { aggregated: (a) => sums.push(a.memberIds.length) } });
+    // Without relays, members pull at once and are soon back with the next update: groups fill.
+    const withAgg = await run({
+      ...o,
+      policy: { name: "mlfabric", pullRelay: false },
+      inspector: { aggregated: (a) => sums.push(a.memberIds.length) },
+    });
     const without = await run({ ...o, policy: { name: "mlfabric", aggregation: false } });
     assert.ok(
       sums.length > 10 && sums.filter((k) => k === 8).length > sums.length / 2,
@@ -154,25 +160,59 @@ describe("aggregation under a bottlenecked shard", () => {
     assert.ok(fabric.checkInvariants(withAgg).ok);
   });
 
-  it("survives its aggregators' deaths", async () => {
-    const o = await bottleneckOptions();
-    const trainRun = fabric.train({
-      ...o,
-      faults: [
-        { atMs: 50, kind: "kill", role: "aggregator", id: 0 },
-        { atMs: 90, kind: "kill", role: "aggregator", id: 3 },
-      ],
+  for (const pullRelay of [false, true]) {
+    it(`survives its aggregators' deaths (pull relays ${pullRelay ? "on" : "off"})`, async () => {
+      const o = await bottleneckOptions();
+      const trainRun = fabric.train({
+        ...o,
+        policy: { name: "mlfabric", pullRelay },
+        faults: [
+          { atMs: 50, kind: "kill", role: "aggregator", id: 0 },
+          { atMs: 90, kind: "kill", role: "aggregator", id: 3 },
+        ],
+      });
+      const kills: string[] = [];
+      const reading = (async () => {
+        for await (const e of trainRun.events) if (e.type === "kill") kills.push(e.host);
+      })();
+      const result = await trainRun.result;
+      await reading;
+      assert.equal(kills.length, 2);
+      // Without relays the kills catch members on their way to the aggregator; with relays the members
+      // mostly wait for the slice instead, and must not wait forever: every surviving worker goes on.
+      if (!pullRelay) assert.ok(result.records.some((r) => r.dropReason === "aggregatorFailed"));
+      const survivors = new Set(result.records.map((r) => r.worker).filter((w) => !kills.includes(w)));
+      for (const w of survivors) {
+        assert.ok(
+          result.records.some((r) => r.worker === w && r.path !== "dropped" && r.atMs > 120),
+          `${w} made progress after the kills`,
+        );
+      }
+      const afterwards = result.applies.filter((e) => e.role === "primary" && e.atMs > 100);
+      assert.ok(afterwards.length > 5);
+      assert.ok(fabric.checkInvariants(result).ok);
     });
-    const kills: string[] = [];
-    const reading = (async () => {
-      for await (const e of trainRun.events) if (e.type === "kill") kills.push(e.host);
-    })();
-    const result = await trainRun.result;
-    await reading;
-    assert.equal(kills.length, 2);
-    assert.ok(result.records.some((r) => r.dropReason === "aggregatorFailed"));
-    const afterwards = result.applies.filter((e) => e.role === "primary" && e.atMs > 100);
-    assert.ok(afterwards.length > 5);
-    assert.ok(fabric.checkInvariants(result).ok);
+  }
+
+  it("pull relays: an aggregator pulls once for its group, and members get the slice from it", async () => {
+    const o = await bottleneckOptions();
+    // The shard's uplink is the bottleneck as well as its downlink: every pull crosses it.
+    const network = { ...o.network, hosts: { s0: { downBytesPerS: 1e5, upBytesPerS: 1e5 } } };
+    const relayed = await run({ ...o, network, policy: { name: "mlfabric", pullRelay: true } });
+    const direct = await run({ ...o, network, policy: { name: "mlfabric", pullRelay: false } });
+    const kinds = (r: typeof relayed) => r.stats.bytesByKind;
+    for (const r of [relayed, direct]) {
+      const total = Object.values(kinds(r)).reduce((a, b) => a + b, 0);
+      assert.equal(total, r.stats.bytesMoved, "bytes by kind add up to the bytes moved");
+      assert.ok(fabric.checkInvariants(r).ok);
+    }
+    assert.ok((kinds(relayed).relay ?? 0) > 0, JSON.stringify(kinds(relayed)));
+    assert.equal(kinds(direct).relay, undefined);
+    // The shard's uplink carries fewer pulls per applied update when its groups' members are relayed.
+    const pullsPerUpdate = (r: typeof relayed) => (kinds(r).pull ?? 0) / r.stats.updatesApplied;
+    assert.ok(
+      pullsPerUpdate(relayed) < 0.8 * pullsPerUpdate(direct),
+      `${pullsPerUpdate(relayed)} vs ${pullsPerUpdate(direct)} pull bytes per applied update`,
+    );
   });
 });

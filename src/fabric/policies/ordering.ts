@@ -71,7 +71,7 @@ export function arrivalOrder(a: Orderable, b: Orderable): number {
  * @example
  * ```ts
  * orderingRules({ name: "mlfabric", ordering: true, aggregation: false, replication: false,
- *   inFlightPerShard: 2, aggregationGroupMax: 8 }).inFlightMax; // 2
+ *   inFlightPerShard: 2, aggregationGroupMax: 8, pullRelay: false }).inFlightMax; // 2
  * ```
  */
 export function orderingRules(policy: Extract<ResolvedPolicy, { name: "mlfabric" }>): OrderingRules {
