@@ -94,6 +94,11 @@ describe("bad configurations", () => {
       ArgumentError,
       /replication is on but cluster\.replicas is 0/,
     );
+    rejects(
+      { ...o, policy: { name: "mlfabric", aggregation: false, pullRelay: true } },
+      ArgumentError,
+      /policy\.pullRelay relays through aggregators but policy\.aggregation is off/,
+    );
   });
 
   it("typos, bad numbers and impossible faults", async () => {
