@@ -67,8 +67,6 @@ export class Flow {
   slot = -1;
   upPos = -1;
   downPos = -1;
-  /** BFS stamp of the last rate recomputation that visited this flow. */
-  mark = 0;
   deliveryTimer: TimerId | undefined = undefined;
   settle: { resolve(result: TransferResult): void; reject(error: Error): void } | undefined = undefined;
   /** The sender's uplink and the receiver's downlink, cached off the hosts for the re-sharing loops. */

@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ArgumentError } from "../../src/core/errors.ts";
+import { maxMinFair } from "../../src/sim/maxMinFair.ts";
 import { Network, TransferAbortedError } from "../../src/sim/network.ts";
 import type { HostSpec, TransferResult } from "../../src/sim/network.ts";
 import { Simulator } from "../../src/sim/simulator.ts";
@@ -290,6 +291,68 @@ describe("Network: properties", () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe("Network: re-sharing bookkeeping", () => {
+  it("keeps every flow's rate max-min fair through many starts, ends and stops", async () => {
+    // Many flows join and leave, so flows keep moving between slots of the re-sharing's arrays; at random
+    // times the rates must equal a from-scratch max-min allocation of every flow on the network.
+    const event = fc.record({
+      atMs: fc.double({ min: 0, max: 30, noNaN: true }),
+      from: fc.integer({ min: 0, max: 5 }),
+      to: fc.integer({ min: 0, max: 5 }),
+      bytes: fc.double({ min: 1e3, max: 2e7, noNaN: true }),
+      background: fc.boolean(),
+      capBytesPerS: fc.option(fc.double({ min: 1e7, max: 2e9, noNaN: true }), { nil: undefined }),
+      forMs: fc.double({ min: 0.5, max: 15, noNaN: true }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(event, { minLength: 5, maxLength: 60 }), async (events) => {
+        const hosts = [0, 1, 2, 3, 4, 5].map((i) => ({
+          id: `h${i}`,
+          upBytesPerS: (1 + (i % 3)) * tenG,
+          downBytesPerS: (3 - (i % 3)) * tenG,
+        }));
+        const sim = new Simulator();
+        const net = new Network(sim, { hosts, latencyMs: 0.01 });
+        const caps = new Map<number, number>();
+        for (const e of events) {
+          if (e.from === e.to) continue;
+          sim.schedule(e.atMs, () => {
+            if (!e.background) {
+              void net.transfer({ from: `h${e.from}`, to: `h${e.to}`, bytes: e.bytes });
+              return;
+            }
+            const opts = e.capBytesPerS === undefined ? {} : { maxRateBytesPerS: e.capBytesPerS };
+            const flow = net.startBackgroundFlow(`h${e.from}`, `h${e.to}`, opts);
+            if (e.capBytesPerS !== undefined) caps.set(flow.id, e.capBytesPerS);
+            sim.after(e.forMs, () => flow.stop());
+          });
+        }
+        let checks = 0;
+        // Odd times, so that no check coincides with a flow's start or end (their re-sharing comes after).
+        for (let t = 0.0137; t < 45; t += 0.731) {
+          sim.schedule(t, () => {
+            const flows = net.flowInfo();
+            const links = hosts.flatMap((h) => [h.upBytesPerS, h.downBytesPerS]);
+            const want = maxMinFair(
+              links,
+              flows.map((f) => ({
+                links: [2 * Number(f.from.slice(1)), 2 * Number(f.to.slice(1)) + 1],
+                capBytesPerS: f.background ? caps.get(f.id) : undefined,
+              })),
+            );
+            flows.forEach((f, i) => near(f.rateBytesPerS, want[i], `rate of flow ${f.id} at ${t} ms`));
+            checks++;
+          });
+        }
+        await sim.run();
+        assert.ok(checks > 0);
+        assert.equal(net.flowInfo().length, 0);
+      }),
+      { numRuns: 100 },
     );
   });
 });
