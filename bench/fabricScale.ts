@@ -12,6 +12,7 @@ import os from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
+import { positiveInt, positiveNumber } from "./cliArgs.ts";
 import { loadConfig } from "../src/cli/config.ts";
 import { prepareConfig } from "../src/cli/runPolicy.ts";
 import { backendInfo, linalg } from "../src/core/linalg/selectBackend.ts";
@@ -38,18 +39,6 @@ function sizeList(v: string): [number, number][] {
     if (m === null) throw new InvalidArgumentError(`expected WORKERSxSHARDS, e.g. 256x16, but was "${part}"`);
     return [Number(m[1]), Number(m[2])];
   });
-}
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
-  return n;
-}
-
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number");
-  return n;
 }
 
 function parseOptions(argv: string[]): Options {

@@ -10,6 +10,7 @@ import os from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
+import { positiveInt, positiveNumber } from "./cliArgs.ts";
 import { measureBandwidth } from "./bandwidth.ts";
 import type { Bandwidth } from "./bandwidth.ts";
 import { buildCases, CASE_NAMES, dsfabricCase } from "./cases.ts";
@@ -43,18 +44,6 @@ interface Options {
 }
 
 const DEFAULT_OUT = fileURLToPath(new URL("./results/latest.json", import.meta.url));
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
-  return n;
-}
-
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number");
-  return n;
-}
 
 function blockArg(v: string): [number, number] {
   const parts = v.split(/[x,]/).map((p) => positiveInt(p.trim()));
