@@ -2,7 +2,7 @@ import type { Matrix } from "../core/matrix.ts";
 import { RuntimeStateError } from "../core/errors.ts";
 import { assert } from "../core/assert.ts";
 import type { ElementwiseExpr } from "../core/kernels/elementwise/program.ts";
-import type { BlockRef } from "../runtime/blockRef.ts";
+import { waitAll, type BlockRef } from "../runtime/blockRef.ts";
 import { stitchBlocks } from "../core/kernels/block/stitch.ts";
 import { nominalBlockSize, type BlockGrid, type Shape } from "./blockGrid.ts";
 
@@ -33,8 +33,8 @@ export interface PendingElementwise {
  */
 export class DsArray {
   readonly grid: BlockGrid;
-  /** Set while an elementwise expression is pending (not yet submitted). */
-  readonly pending: PendingElementwise | undefined;
+  /** Set while an elementwise expression is pending (no block submitted yet). */
+  private pendingExpr: PendingElementwise | undefined;
   /** Block futures; `undefined` cells belong to a pending chain and are submitted when first asked for. */
   private cells: (BlockRef | undefined)[][] | undefined;
   private submitted = 0;
@@ -49,7 +49,7 @@ export class DsArray {
   ) {
     this.grid = grid;
     this.cells = cells;
-    this.pending = pending;
+    this.pendingExpr = pending;
     this.submitBlock = submitBlock;
     if (submitBlock === undefined) this.submitted = grid.rowChunks.length * grid.colChunks.length;
   }
@@ -80,6 +80,14 @@ export class DsArray {
   ): DsArray {
     const cells = grid.rowChunks.map(() => grid.colChunks.map((): BlockRef | undefined => undefined));
     return new DsArray(grid, cells, pending, submitBlock);
+  }
+
+  /**
+   * The elementwise expression still waiting to be fused into a later operation, or undefined. Dropped
+   * at the first submission, so that an array does not keep the arrays it was computed from alive.
+   */
+  get pending(): PendingElementwise | undefined {
+    return this.pendingExpr;
   }
 
   get shape(): Shape {
@@ -124,6 +132,10 @@ export class DsArray {
       ref = this.submitBlock(i, j);
       cells[i][j] = ref;
       this.submitted++;
+      this.pendingExpr = undefined;
+      if (this.submitted === this.grid.rowChunks.length * this.grid.colChunks.length) {
+        this.submitBlock = undefined;
+      }
     }
     return ref;
   }
@@ -131,30 +143,21 @@ export class DsArray {
   /** Every block future, submitting what is still pending. */
   blocks(): BlockRef[][] {
     const cells = this.liveCells();
-    if (
-      this.submitBlock !== undefined &&
-      this.submitted < this.grid.rowChunks.length * this.grid.colChunks.length
-    ) {
-      cells.forEach((row, i) => row.forEach((_, j) => this.block(i, j)));
-      this.submitBlock = undefined;
-    }
+    if (this.submitBlock !== undefined) cells.forEach((row, i) => row.forEach((_, j) => this.block(i, j)));
     return cells as BlockRef[][];
   }
 
   /** Waits until every block is computed, without gathering; resolves to this array. */
   async persist(): Promise<this> {
-    await Promise.all(
-      this.blocks()
-        .flat()
-        .map((r) => r.ready),
-    );
+    await waitAll(this.blocks().flat());
     return this;
   }
 
   /** Waits for every block and gathers them into one dense matrix on the calling thread. */
   async collect(): Promise<Matrix> {
-    const refs = this.blocks();
-    const blocks = await Promise.all(refs.flat().map((r) => r.ready));
+    const refs = this.blocks().flat();
+    await waitAll(refs);
+    const blocks = refs.map((r) => r.value as Matrix);
     const [gridRows, gridCols] = this.nBlocks;
     blocks.forEach((b, k) => {
       const i = Math.floor(k / gridCols);

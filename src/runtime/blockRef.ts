@@ -2,40 +2,166 @@ import type { Matrix } from "../core/matrix.ts";
 
 let nextBlockId = 1;
 
+/** Told when a block it listens to is computed or fails (a task waiting for inputs, a `waitAll`). */
+export interface BlockListener {
+  blockDone(ref: BlockRef): void;
+  blockFailed(ref: BlockRef, error: Error): void;
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+const PENDING = 0;
+const DONE = 1;
+const FAILED = 2;
+
+/** Failures travel down the task graph through this queue, not recursion, so deep graphs cannot overflow the stack. */
+const failures: { ref: BlockRef; error: Error }[] = [];
+let draining = false;
+
 /**
- * A future of one block: its declared shape is known at once; `ready` resolves to the computed block (or
- * rejects with the failure of the task that makes it, or of any task it depends on). `home` is the worker
- * that computed it, which the scheduler uses to place tasks next to their inputs.
+ * A future of one block: its declared shape is known at once; the block arrives with `resolve` (or the
+ * failure of the task that makes it, or of any task it depends on, with `reject`). Completion costs no
+ * promise: listeners are called directly, and `ready` makes a promise only for code that awaits one.
+ * `home` is the worker that computed the block, which the scheduler uses to place tasks next to inputs.
+ *
+ * @example
+ * ```ts
+ * const ref = BlockRef.of(Matrix.fromArray([[1, 2]]));
+ * ref.isDone; // true
+ * (await ref.ready).get(0, 1); // 2
+ * ```
  */
 export class BlockRef {
   readonly id = nextBlockId++;
   readonly rows: number;
   readonly cols: number;
-  readonly ready: Promise<Matrix>;
   /** The block once computed; undefined before. */
   value: Matrix | undefined;
+  /** The failure, once failed. */
+  error: Error | undefined;
   /** Index of the worker that computed the block, or -1 (main thread, or not yet computed). */
   home = -1;
+  private state: 0 | 1 | 2 = PENDING;
+  private listeners: BlockListener[] | undefined;
+  private promise: Promise<Matrix> | undefined;
 
-  constructor(rows: number, cols: number, ready: Promise<Matrix>) {
+  constructor(rows: number, cols: number) {
     this.rows = rows;
     this.cols = cols;
-    this.ready = ready.then((m) => {
-      this.value = m;
-      return m;
-    });
-    // Failures are reported to whoever awaits the block; an unawaited failure must not crash the process.
-    this.ready.catch(() => undefined);
   }
 
   /** A block that is already computed (made on the main thread). */
   static of(m: Matrix): BlockRef {
-    const ref = new BlockRef(m.rows, m.cols, Promise.resolve(m));
+    const ref = new BlockRef(m.rows, m.cols);
     ref.value = m;
+    ref.state = DONE;
     return ref;
   }
 
   get bytes(): number {
     return this.rows * this.cols * 8;
   }
+
+  get isPending(): boolean {
+    return this.state === PENDING;
+  }
+
+  get isDone(): boolean {
+    return this.state === DONE;
+  }
+
+  get isFailed(): boolean {
+    return this.state === FAILED;
+  }
+
+  /** The failure of a failed block. */
+  failure(): Error {
+    return this.error ?? new Error("dsfabric internal error: block failed without an error");
+  }
+
+  /** Calls `listener` once when the block is computed or fails; the caller checks `isPending` first. */
+  listen(listener: BlockListener): void {
+    (this.listeners ??= []).push(listener);
+  }
+
+  /** The computed block as a promise (made on first use). */
+  get ready(): Promise<Matrix> {
+    if (this.promise === undefined) {
+      if (this.state === DONE) this.promise = Promise.resolve(this.value as Matrix);
+      else if (this.state === FAILED) this.promise = Promise.reject(this.failure());
+      else {
+        this.promise = new Promise<Matrix>((resolve, reject) =>
+          this.listen({ blockDone: (r) => resolve(r.value as Matrix), blockFailed: (_, e) => reject(e) }),
+        );
+      }
+    }
+    return this.promise;
+  }
+
+  resolve(m: Matrix, home: number): void {
+    if (this.state !== PENDING) return;
+    this.value = m;
+    this.home = home;
+    this.state = DONE;
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners !== undefined) for (const l of listeners) l.blockDone(this);
+  }
+
+  reject(error: unknown): void {
+    failures.push({ ref: this, error: asError(error) });
+    if (draining) return;
+    draining = true;
+    try {
+      for (let k = 0; k < failures.length; k++) failures[k].ref.fail(failures[k].error);
+    } finally {
+      failures.length = 0;
+      draining = false;
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.state !== PENDING) return;
+    this.error = error;
+    this.state = FAILED;
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners !== undefined) for (const l of listeners) l.blockFailed(this, error);
+  }
+}
+
+/**
+ * Resolves when every block is computed, or rejects with the first failure; one promise for the lot.
+ *
+ * @example
+ * ```ts
+ * await waitAll(x.blocks().flat());
+ * ```
+ */
+export function waitAll(refs: readonly BlockRef[]): Promise<void> {
+  let remaining = 0;
+  for (const ref of refs) {
+    if (ref.isFailed) return Promise.reject(ref.failure());
+    if (ref.isPending) remaining++;
+  }
+  if (remaining === 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const listener: BlockListener = {
+      blockDone: () => {
+        if (--remaining === 0 && !settled) {
+          settled = true;
+          resolve();
+        }
+      },
+      blockFailed: (_, error) => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      },
+    };
+    for (const ref of refs) if (ref.isPending) ref.listen(listener);
+  });
 }

@@ -1,6 +1,7 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import { ArgumentError } from "../core/errors.ts";
 import { chooseBlasThreads } from "../core/linalg/blasThreads.ts";
+import { BufferPool } from "./bufferPool.ts";
 import { Engine } from "./engine.ts";
 import type { Executor } from "./executor.ts";
 import { InlineExecutor } from "./inlineExecutor.ts";
@@ -12,6 +13,23 @@ export interface InitOptions {
   workers?: number;
   /** `"threads"` (default) or `"inline"` (every task on the main thread; for debugging and tests). */
   executor?: "threads" | "inline";
+  /** Most bytes of dead blocks kept for reuse (default: an eighth of the memory, at most 4 GiB). */
+  poolBytes?: number;
+}
+
+const MIB = 1024 * 1024;
+
+function makePool(options: InitOptions): BufferPool {
+  const maxIdleBytes = options.poolBytes ?? Math.min(4096 * MIB, Math.floor(totalmem() / 8));
+  if (typeof maxIdleBytes !== "number" || !Number.isFinite(maxIdleBytes) || maxIdleBytes < 0) {
+    throw new ArgumentError(
+      `init: poolBytes must be a non-negative number of bytes but was ${String(options.poolBytes)}`,
+    );
+  }
+  return new BufferPool({
+    maxIdleBytes,
+    collectMinBytes: 32 * MIB,
+  });
 }
 
 let current: Engine | undefined;
@@ -43,9 +61,10 @@ function makeExecutor(options: InitOptions): Executor {
  * ```
  */
 export async function init(options: InitOptions = {}): Promise<void> {
+  const pool = makePool(options);
   const executor = makeExecutor(options);
   if (current !== undefined) await current.executor.close();
-  current = new Engine(executor);
+  current = new Engine(executor, pool);
 }
 
 /** Stops the worker threads. Arrays computed before stay readable; new work starts a fresh pool. */
@@ -57,6 +76,6 @@ export async function shutdown(): Promise<void> {
 
 /** The running engine, started with defaults on first use. */
 export function engine(): Engine {
-  current ??= new Engine(makeExecutor({}));
+  current ??= new Engine(makeExecutor({}), makePool({}));
   return current;
 }

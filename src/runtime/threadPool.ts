@@ -1,26 +1,31 @@
 import { Worker } from "node:worker_threads";
-import type { KernelAttrs, KernelName } from "../core/kernels/names.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { RuntimeStateError } from "../core/errors.ts";
-import type { Executor, TaskResult } from "./executor.ts";
-import { errorFromWire, fromWire, toWire, type TaskReply, type TaskRequest } from "./wire.ts";
+import type { Executor, RunnableTask } from "./executor.ts";
+import { SharedValueSender } from "./sharedValues.ts";
+import { errorFromWire, outputFromWire, toWire } from "./wire.ts";
+import type { BatchReply, BatchRequest, WireTask } from "./wire.ts";
 
-interface PendingTask {
-  request: TaskRequest;
-  preferredWorker: number;
-  resolve: (r: TaskResult) => void;
-  reject: (e: unknown) => void;
+/** A task on its way to a worker, with the blocks the main thread must map the reply onto. */
+interface Dispatched {
+  task: RunnableTask;
+  inputs: readonly Matrix[];
+  supplied: readonly Matrix[];
 }
 
 interface Slot {
   worker: Worker;
-  inFlight: Map<number, PendingTask>;
+  batches: Map<number, Dispatched[]>;
+  sender: SharedValueSender;
 }
 
-/** Tasks a worker holds at once: two hide the message round trip without starving the other workers. */
-const DEPTH_PER_WORKER = 2;
-/** How far down the queue a free worker looks for a task whose inputs it computed. */
-const LOCALITY_WINDOW = 16;
+/** Batches a worker holds at once: two hide the message round trip without starving the other workers. */
+const BATCHES_PER_WORKER = 2;
+/** A batch closes at this many tasks or this many bytes of blocks, whichever comes first. */
+const BATCH_TASKS_MAX = 64;
+const BATCH_BYTES_MAX = 8 * 1024 * 1024;
+/** How far down the queue a worker looks for tasks whose inputs it computed. */
+const LOCALITY_WINDOW = 64;
 
 /**
  * Starts one worker thread. From dist/ the worker is the compiled workerMain.js. From the TypeScript sources
@@ -37,16 +42,22 @@ function startWorker(workerData: unknown): Worker {
 }
 
 /**
- * A pool of long-lived worker threads. Tasks wait in one queue; a free worker takes the first task that
- * prefers it (within a window), else the oldest. Workers are unref'd while idle so that a program that
- * forgets `shutdown()` still exits, and ref'd while work is outstanding so that pending futures keep it alive.
+ * A pool of long-lived worker threads. Ready tasks wait in one queue; a worker with room takes a batch of
+ * them (preferring tasks whose inputs it computed), so that many small tasks cost one message each way.
+ * Workers are unref'd while idle so that a program that forgets `shutdown()` still exits, and ref'd while
+ * work is outstanding so that pending futures keep it alive.
  */
 export class ThreadPool implements Executor {
   readonly kind = "threads";
   readonly workers: number;
   private readonly slots: Slot[] = [];
-  private readonly queue: PendingTask[] = [];
-  private nextId = 1;
+  /** Ready tasks in arrival order from `head`; a taken task leaves a hole, skipped later. */
+  private queue: (RunnableTask | undefined)[] = [];
+  private preferred: number[] = [];
+  private head = 0;
+  private queued = 0;
+  private nextBatch = 1;
+  private pumpScheduled = false;
   private referenced = false;
   private closed = false;
 
@@ -57,8 +68,8 @@ export class ThreadPool implements Executor {
 
   private spawn(index: number, blasThreads: number): Slot {
     const worker = startWorker({ blasThreads });
-    const slot: Slot = { worker, inFlight: new Map() };
-    worker.on("message", (reply: TaskReply) => this.onReply(slot, reply));
+    const slot: Slot = { worker, batches: new Map(), sender: new SharedValueSender() };
+    worker.on("message", (reply: BatchReply) => this.onReply(index, slot, reply));
     worker.on("error", (err) => this.onWorkerDeath(index, blasThreads, err));
     worker.on("exit", (code) => {
       if (!this.closed && this.slots[index] === slot) {
@@ -71,64 +82,114 @@ export class ThreadPool implements Executor {
 
   private onWorkerDeath(index: number, blasThreads: number, err: Error): void {
     const slot = this.slots[index];
-    for (const task of slot.inFlight.values()) task.reject(err);
-    slot.inFlight.clear();
+    const lost = [...slot.batches.values()].flat();
+    slot.batches.clear();
     if (!this.closed) {
       // Replace the worker so that the pool stays usable after a crash.
       this.slots[index] = this.spawn(index, blasThreads);
-      this.pump();
     }
+    for (const d of lost) d.task.fail(err);
+    if (!this.closed) this.pump();
   }
 
-  run<N extends KernelName>(
-    kernel: N,
-    inputs: readonly Matrix[],
-    attrs: KernelAttrs<N>,
-    preferredWorker: number,
-  ): Promise<TaskResult> {
-    if (this.closed) return Promise.reject(new RuntimeStateError("the worker pool has been shut down"));
-    return new Promise<TaskResult>((resolve, reject) => {
-      const request: TaskRequest = { id: this.nextId++, kernel, inputs: inputs.map(toWire), attrs };
-      this.queue.push({ request, preferredWorker, resolve, reject });
+  enqueue(task: RunnableTask): void {
+    if (this.closed) {
+      queueMicrotask(() => task.fail(new RuntimeStateError("the worker pool has been shut down")));
+      return;
+    }
+    this.queue.push(task);
+    this.preferred.push(task.preferredWorker());
+    this.queued++;
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    // Tasks submitted in one synchronous run (every block of an operation) go out together.
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
       this.pump();
     });
   }
 
   private pump(): void {
-    for (let w = 0; w < this.slots.length && this.queue.length > 0; w++) {
+    for (let w = 0; w < this.slots.length && this.queued > 0; w++) {
       const slot = this.slots[w];
-      while (slot.inFlight.size < DEPTH_PER_WORKER && this.queue.length > 0) {
-        const task = this.take(w);
-        slot.inFlight.set(task.request.id, task);
-        slot.worker.postMessage(task.request);
-      }
+      while (slot.batches.size < BATCHES_PER_WORKER && this.queued > 0) this.send(w, slot);
     }
+    this.compact();
     this.updateRef();
   }
 
-  private take(worker: number): PendingTask {
-    const window = Math.min(this.queue.length, LOCALITY_WINDOW);
-    for (let k = 0; k < window; k++) {
-      if (this.queue[k].preferredWorker === worker) return this.queue.splice(k, 1)[0];
+  /** Builds one batch for worker `w` and posts it. */
+  private send(w: number, slot: Slot): void {
+    const batch: Dispatched[] = [];
+    let bytes = 0;
+    const full = (): boolean => batch.length >= BATCH_TASKS_MAX || bytes >= BATCH_BYTES_MAX;
+    const add = (k: number): void => {
+      const task = this.queue[k] as RunnableTask;
+      this.queue[k] = undefined;
+      this.queued--;
+      bytes += task.bytes;
+      batch.push({ task, inputs: task.inputs, supplied: [] });
+    };
+    // First the tasks that prefer this worker (within the window), then the oldest of the rest.
+    const end = Math.min(this.queue.length, this.head + LOCALITY_WINDOW);
+    for (let k = this.head; k < end && !full(); k++) {
+      if (this.queue[k] !== undefined && this.preferred[k] === w) add(k);
     }
-    return this.queue.shift() as PendingTask;
+    for (let k = this.head; k < this.queue.length && !full(); k++) if (this.queue[k] !== undefined) add(k);
+    while (this.head < this.queue.length && this.queue[this.head] === undefined) this.head++;
+
+    const tasks: WireTask[] = batch.map((d) => {
+      const { blocks, fresh } = d.task.supplyOutputs();
+      d.supplied = blocks;
+      return {
+        kernel: d.task.kernel,
+        ...slot.sender.encode(d.task.attrs),
+        inputs: d.inputs.map(toWire),
+        outputs: blocks.map(toWire),
+        fresh,
+      };
+    });
+    const id = this.nextBatch++;
+    slot.batches.set(id, batch);
+    const request: BatchRequest = { batch: id, tasks };
+    slot.worker.postMessage(request);
   }
 
-  private onReply(slot: Slot, reply: TaskReply): void {
-    if (this.closed) return; // close() already rejected every task in flight
-    const task = slot.inFlight.get(reply.id);
-    if (task === undefined) return;
-    slot.inFlight.delete(reply.id);
-    const worker = this.slots.indexOf(slot);
-    if (reply.ok) task.resolve({ outputs: reply.outputs.map(fromWire), worker });
-    else task.reject(errorFromWire(reply.error));
+  /** Drops the consumed front of the queue now and then, so it does not grow without bound. */
+  private compact(): void {
+    if (this.head < 1024 && this.head < this.queue.length) return;
+    this.queue = this.queue.slice(this.head);
+    this.preferred = this.preferred.slice(this.head);
+    this.head = 0;
+  }
+
+  private onReply(index: number, slot: Slot, reply: BatchReply): void {
+    if (this.closed) return; // close() already failed every task in flight
+    const batch = slot.batches.get(reply.batch);
+    if (batch === undefined) return;
+    slot.batches.delete(reply.batch);
+    reply.results.forEach((result, k) => {
+      const { task, inputs, supplied } = batch[k];
+      if (!result.ok) {
+        task.fail(errorFromWire(result.error));
+        return;
+      }
+      let outputs;
+      try {
+        outputs = result.outputs.map((w) => outputFromWire(w, inputs, supplied));
+      } catch (e) {
+        task.fail(e);
+        return;
+      }
+      task.complete(outputs, index);
+    });
     this.pump();
   }
 
   private updateRef(): void {
     // Once closing, close() holds the workers until they exit; a late reply must not unref them.
     if (this.closed) return;
-    const busy = this.queue.length > 0 || this.slots.some((s) => s.inFlight.size > 0);
+    const busy = this.queued > 0 || this.slots.some((s) => s.batches.size > 0);
     if (busy === this.referenced) return;
     this.referenced = busy;
     for (const s of this.slots) {
@@ -140,8 +201,14 @@ export class ThreadPool implements Executor {
   async close(): Promise<void> {
     this.closed = true;
     const error = new RuntimeStateError("the worker pool was shut down before the task ran");
-    for (const task of this.queue.splice(0)) task.reject(error);
-    for (const s of this.slots) for (const task of s.inFlight.values()) task.reject(error);
+    const waiting = this.queue.filter((t): t is RunnableTask => t !== undefined);
+    this.queue = [];
+    this.preferred = [];
+    this.head = 0;
+    this.queued = 0;
+    const inFlight = this.slots.flatMap((s) => [...s.batches.values()].flat().map((d) => d.task));
+    for (const s of this.slots) s.batches.clear();
+    for (const task of [...waiting, ...inFlight]) task.fail(error);
     // Held while terminating: an unref'd worker would let the event loop end before close() resolves.
     for (const s of this.slots) s.worker.ref();
     await Promise.all(this.slots.map((s) => s.worker.terminate()));

@@ -1,13 +1,17 @@
 /**
- * Entry point of each worker thread: loads the kernel list once, then runs tasks as messages arrive.
- * Workers hold no state between tasks; blocks live in shared memory owned by the main thread's references.
+ * Entry point of each worker thread: loads the kernel list once, then runs batches of tasks as messages
+ * arrive and answers each batch with one message. Workers hold no blocks between tasks; block memory is
+ * owned by the main thread's references (and its block pool).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import "../core/kernels/registerAll.ts";
 import type { KernelName } from "../core/kernels/names.ts";
+import { SuppliedOutputs } from "../core/kernels/outputs.ts";
 import { runKernel } from "../core/kernels/registry.ts";
 import { linalg } from "../core/linalg/selectBackend.ts";
-import { errorToWire, fromWire, shared, toWire, type TaskReply, type TaskRequest } from "./wire.ts";
+import { SharedValueTable } from "./sharedValues.ts";
+import { errorToWire, fromWire, outputToWire } from "./wire.ts";
+import type { BatchReply, BatchRequest, WireResult, WireTask } from "./wire.ts";
 
 interface WorkerConfig {
   blasThreads: number;
@@ -15,18 +19,26 @@ interface WorkerConfig {
 
 const config = workerData as WorkerConfig;
 linalg().setBlasThreads(config.blasThreads);
+const table = new SharedValueTable();
 
-parentPort?.on("message", (request: TaskRequest) => {
-  let reply: TaskReply;
+function runTask(task: WireTask): WireResult {
   try {
+    const attrs = table.decode(task);
+    const inputs = task.inputs.map(fromWire);
+    const supplied = task.outputs.map(fromWire);
     const outputs = runKernel(
-      request.kernel as KernelName,
-      request.inputs.map(fromWire),
-      request.attrs as never,
+      task.kernel as KernelName,
+      inputs,
+      attrs as never,
+      new SuppliedOutputs(supplied, task.fresh),
     );
-    reply = { id: request.id, ok: true, outputs: outputs.map((m) => toWire(shared(m))) };
+    return { ok: true, outputs: outputs.map((m) => outputToWire(m, inputs, supplied)) };
   } catch (e) {
-    reply = { id: request.id, ok: false, error: errorToWire(e) };
+    return { ok: false, error: errorToWire(e) };
   }
+}
+
+parentPort?.on("message", (request: BatchRequest) => {
+  const reply: BatchReply = { batch: request.batch, results: request.tasks.map(runTask) };
   parentPort?.postMessage(reply);
 });

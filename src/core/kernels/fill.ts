@@ -1,4 +1,3 @@
-import { Matrix } from "../matrix.ts";
 import type { Kernel } from "./registry.ts";
 
 /** MurmurHash3's 32-bit finaliser: a cheap, well-mixing bijection on 32-bit integers. */
@@ -27,8 +26,9 @@ export function uniformAt(seed: number, index: number): number {
 export const fillRandom: Kernel<"fill.random"> = (
   _inputs,
   { seed, rowStart, colStart, rows, cols, totalCols },
+  outputs,
 ) => {
-  const out = Matrix.zeros(rows, cols);
+  const out = outputs.take(0, rows, cols);
   const d = out.data;
   for (let i = 0; i < rows; i++) {
     const rowIndex = (rowStart + i) * totalCols + colStart;
@@ -37,14 +37,18 @@ export const fillRandom: Kernel<"fill.random"> = (
   return [out];
 };
 
-export const fillConstant: Kernel<"fill.constant"> = (_inputs, { rows, cols, value }) => {
-  const out = Matrix.zeros(rows, cols);
+export const fillConstant: Kernel<"fill.constant"> = (_inputs, { rows, cols, value }, outputs) => {
+  const out = value === 0 ? outputs.zeros(0, rows, cols) : outputs.take(0, rows, cols);
   if (value !== 0) out.data.fill(value);
   return [out];
 };
 
-export const fillEye: Kernel<"fill.eye"> = (_inputs, { rows, cols, rowStart, colStart, diagonal }) => {
-  const out = Matrix.zeros(rows, cols);
+export const fillEye: Kernel<"fill.eye"> = (
+  _inputs,
+  { rows, cols, rowStart, colStart, diagonal },
+  outputs,
+) => {
+  const out = outputs.zeros(0, rows, cols);
   for (let i = 0; i < rows; i++) {
     const j = rowStart + i + diagonal - colStart;
     if (j >= 0 && j < cols) out.data[i * cols + j] = 1;

@@ -1,8 +1,16 @@
 import type { Matrix } from "../matrix.ts";
 import type { KernelAttrs, KernelName } from "./names.ts";
+import { freshOutputs, type BlockOutputs } from "./outputs.ts";
 
-/** A kernel: pure function from input blocks and attributes to output blocks. */
-export type Kernel<N extends KernelName> = (inputs: readonly Matrix[], attrs: KernelAttrs<N>) => Matrix[];
+/**
+ * A kernel: pure function from input blocks and attributes to output blocks. Kernels that make a block of
+ * a declared output shape ask `out` for it (a recycled buffer when the runtime supplies one).
+ */
+export type Kernel<N extends KernelName> = (
+  inputs: readonly Matrix[],
+  attrs: KernelAttrs<N>,
+  out: BlockOutputs,
+) => Matrix[];
 
 type KernelRegistry = { [N in KernelName]?: Kernel<N> };
 const kernels: KernelRegistry = {};
@@ -26,10 +34,11 @@ export function runKernel<N extends KernelName>(
   name: N,
   inputs: readonly Matrix[],
   attrs: KernelAttrs<N>,
+  out: BlockOutputs = freshOutputs,
 ): Matrix[] {
   const kernel = (kernels as { [K in N]?: Kernel<K> })[name];
   if (kernel === undefined) throw new Error(`dsfabric internal error: no kernel named "${name}"`);
-  return kernel(inputs, attrs);
+  return kernel(inputs, attrs, out);
 }
 
 export function isKernelRegistered(name: KernelName): boolean {

@@ -1,4 +1,3 @@
-import { Matrix } from "../../matrix.ts";
 import { linalg } from "../../linalg/selectBackend.ts";
 import type { Kernel } from "../registry.ts";
 
@@ -7,8 +6,12 @@ import type { Kernel } from "../registry.ts";
  * (a0, b0, a1, b1, ...) and are accumulated into one output with beta = 1, so the partial products never
  * exist as separate blocks.
  */
-export const matmulAccumulate: Kernel<"matmul.accumulate"> = (inputs, { transA, transB, rows, cols }) => {
-  const c = Matrix.zeros(rows, cols);
+export const matmulAccumulate: Kernel<"matmul.accumulate"> = (
+  inputs,
+  { transA, transB, rows, cols },
+  outputs,
+) => {
+  const c = outputs.zeros(0, rows, cols);
   const backend = linalg();
   for (let p = 0; p < inputs.length; p += 2) {
     backend.gemm(inputs[p], inputs[p + 1], { transA, transB, alpha: 1, beta: 1, c });

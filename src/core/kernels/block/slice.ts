@@ -1,4 +1,3 @@
-import { Matrix } from "../../matrix.ts";
 import type { Kernel } from "../registry.ts";
 
 /** Number of indices in start:stop:step (NumPy's len(range(start, stop, step))). */
@@ -6,10 +5,10 @@ function count(start: number, stop: number, step: number): number {
   return Math.max(0, Math.ceil((stop - start) / step));
 }
 
-export const sliceBlock: Kernel<"block.slice"> = ([m], a) => {
+export const sliceBlock: Kernel<"block.slice"> = ([m], a, outputs) => {
   const rows = count(a.rowStart, a.rowStop, a.rowStep);
   const cols = count(a.colStart, a.colStop, a.colStep);
-  const out = Matrix.zeros(rows, cols);
+  const out = outputs.take(0, rows, cols);
   const src = m.data;
   const dst = out.data;
   for (let i = 0; i < rows; i++) {

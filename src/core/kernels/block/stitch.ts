@@ -1,13 +1,19 @@
-import { Matrix } from "../../matrix.ts";
+import type { Matrix } from "../../matrix.ts";
+import { freshOutputs, type BlockOutputs } from "../outputs.ts";
 import type { Kernel } from "../registry.ts";
 
 /** Glues a row-major grid of blocks into one block; blocks in a grid row share a height, in a column a width. */
-export function stitchBlocks(blocks: readonly Matrix[], gridRows: number, gridCols: number): Matrix {
+export function stitchBlocks(
+  blocks: readonly Matrix[],
+  gridRows: number,
+  gridCols: number,
+  outputs: BlockOutputs = freshOutputs,
+): Matrix {
   let rows = 0;
   let cols = 0;
   for (let bi = 0; bi < gridRows; bi++) rows += blocks[bi * gridCols].rows;
   for (let bj = 0; bj < gridCols; bj++) cols += blocks[bj].cols;
-  const out = Matrix.zeros(rows, cols);
+  const out = outputs.take(0, rows, cols);
   let rowOffset = 0;
   for (let bi = 0; bi < gridRows; bi++) {
     let colOffset = 0;
@@ -24,6 +30,6 @@ export function stitchBlocks(blocks: readonly Matrix[], gridRows: number, gridCo
   return out;
 }
 
-export const stitchKernel: Kernel<"block.stitch"> = (inputs, { gridRows, gridCols }) => [
-  stitchBlocks(inputs, gridRows, gridCols),
+export const stitchKernel: Kernel<"block.stitch"> = (inputs, { gridRows, gridCols }, outputs) => [
+  stitchBlocks(inputs, gridRows, gridCols, outputs),
 ];

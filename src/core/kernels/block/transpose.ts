@@ -1,12 +1,13 @@
-import { Matrix } from "../../matrix.ts";
+import type { Matrix } from "../../matrix.ts";
+import { freshOutputs, type BlockOutputs } from "../outputs.ts";
 import type { Kernel } from "../registry.ts";
 
 const TILE = 32;
 
 /** Cache-blocked transpose: tiles of 32x32 keep both the reads and the writes within cache lines. */
-export function transposeBlock(m: Matrix): Matrix {
+export function transposeBlock(m: Matrix, outputs: BlockOutputs = freshOutputs): Matrix {
   const { rows, cols } = m;
-  const out = Matrix.zeros(cols, rows);
+  const out = outputs.take(0, cols, rows);
   const src = m.data;
   const dst = out.data;
   for (let i0 = 0; i0 < rows; i0 += TILE) {
@@ -22,4 +23,6 @@ export function transposeBlock(m: Matrix): Matrix {
   return out;
 }
 
-export const transposeKernel: Kernel<"block.transpose"> = ([m]) => [transposeBlock(m)];
+export const transposeKernel: Kernel<"block.transpose"> = ([m], _attrs, outputs) => [
+  transposeBlock(m, outputs),
+];
