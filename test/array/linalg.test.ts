@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { ds, ArgumentError, ShapeError, type DsArray } from "../../src/index.ts";
 import { engine } from "../../src/internal.ts";
 import { rechunkTo } from "../../src/array/rechunk.ts";
+import { innerParts } from "../../src/array/ops/matmul.ts";
 import { describeEachExecutor } from "../support/executors.ts";
 import { assertDsEqual, denseMatmul, denseTranspose, type Dense } from "../support/dense.ts";
 import { blockedArb, build } from "../support/irregular.ts";
@@ -64,13 +65,24 @@ describeEachExecutor("linalg", () => {
           const opB = transposeB ? denseTranspose(b.values) : b.values;
           assert.deepEqual(z.grid.rowChunks, transposeA ? x.grid.colChunks : x.grid.rowChunks);
           assert.deepEqual(z.grid.colChunks, transposeB ? y.grid.rowChunks : y.grid.colChunks);
-          // Exactly one matmul task per output block, no materialised transpose; rechunks only if inner chunks differ.
+          // `parts` matmul tasks per output block (one unless the workers would idle), plus one sum of the
+          // parts; no materialised transpose; rechunks only if inner chunks differ.
           const products = tasks.filter((t) => t.kernel === "matmul.accumulate");
-          assert.equal(products.length, z.nBlocks[0] * z.nBlocks[1]);
-          assert.ok(tasks.every((t) => t.kernel === "matmul.accumulate" || t.kernel === "block.assemble"));
+          const sums = tasks.filter((t) => t.kernel === "block.addAll");
+          const outputBlocks = z.nBlocks[0] * z.nBlocks[1];
+          const innerBlocks = Math.max(x.nBlocks[transposeA ? 0 : 1], y.nBlocks[transposeB ? 1 : 0]);
           const innerA = transposeA ? x.grid.rowChunks : x.grid.colChunks;
           const innerB = transposeB ? y.grid.colChunks : y.grid.rowChunks;
-          if (innerA.join() === innerB.join()) assert.equal(tasks.length, products.length);
+          if (innerA.join() === innerB.join()) {
+            const parts = innerParts(outputBlocks, innerBlocks, engine().executor.workers);
+            assert.equal(products.length, outputBlocks * parts);
+            assert.equal(sums.length, parts > 1 ? outputBlocks : 0);
+            assert.ok(sums.every((t) => t.inputs === parts));
+            assert.equal(tasks.length, products.length + sums.length);
+          }
+          assert.ok(
+            tasks.every((t) => ["matmul.accumulate", "block.assemble", "block.addAll"].includes(t.kernel)),
+          );
           await assertDsEqual(z, denseMatmul(opA, opB), 1e-9);
         },
       ),
@@ -112,15 +124,43 @@ describeEachExecutor("linalg", () => {
     await assertDsEqual(z, denseMatmul(ad, await b.toArray()), 1e-9);
   });
 
+  it("the Gram matrix of a tall array splits its inner sum so that every worker computes", async () => {
+    const x = await ds.random([200, 6], { blockSize: [10, 6], seed: 5 }).persist();
+    const { result: g, tasks } = submittedDuring(() => ds.matmul(x, x, { transposeA: true }));
+    const workers = engine().executor.workers;
+    const parts = Math.min(20, 2 * workers);
+    assert.equal(innerParts(1, 20, workers), parts);
+    const products = tasks.filter((t) => t.kernel === "matmul.accumulate");
+    assert.equal(products.length, parts);
+    // The 20 inner block pairs are shared out evenly: no part reads more than one pair above another.
+    const pairs = products.map((t) => t.inputs / 2);
+    assert.equal(
+      pairs.reduce((s, p) => s + p, 0),
+      20,
+    );
+    assert.ok(Math.max(...pairs) - Math.min(...pairs) <= 1);
+    assert.deepEqual(
+      tasks.filter((t) => t.kernel === "block.addAll").map((t) => t.inputs),
+      [parts],
+    );
+    const xd = await x.toArray();
+    await assertDsEqual(g, denseMatmul(denseTranspose(xd), xd), 1e-9);
+  });
+
   it("mismatched inner chunks rechunk the smaller operand instead of failing", async () => {
     const a = await ds.random([8, 9], { blockSize: [4, 3], seed: 3 }).persist();
     const b = await ds.random([9, 2], { blockSize: [4, 2], seed: 4 }).persist();
     const { result: z, tasks } = submittedDuring(() => ds.matmul(a, b));
-    // b (18 elements) is rechunked to a's column chunks [3, 3, 3]: 3 assemble tasks, then 2 products.
-    assert.deepEqual(
-      tasks.map((t) => t.kernel),
-      ["block.assemble", "block.assemble", "block.assemble", "matmul.accumulate", "matmul.accumulate"],
-    );
+    // b (18 elements) is rechunked to a's column chunks [3, 3, 3]: 3 assemble tasks, then the products of
+    // the 2 output blocks, each split into parts when the workers would otherwise idle.
+    const parts = innerParts(2, 3, engine().executor.workers);
+    assert.deepEqual(tasks.map((t) => t.kernel).slice(0, 3), [
+      "block.assemble",
+      "block.assemble",
+      "block.assemble",
+    ]);
+    assert.equal(tasks.filter((t) => t.kernel === "matmul.accumulate").length, 2 * parts);
+    assert.equal(tasks.filter((t) => t.kernel === "block.addAll").length, parts > 1 ? 2 : 0);
     await assertDsEqual(z, denseMatmul(await a.toArray(), await b.toArray()), 1e-9);
     const irregular = await rechunkTo(b, [2, 7], [1, 1]).persist();
     const w = ds.matmul(irregular, a, { transposeA: true, transposeB: true });

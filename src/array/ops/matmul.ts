@@ -103,21 +103,54 @@ export function matmul(
   const inner = (transA ? left.grid.rowChunks : left.grid.colChunks).length;
   const aBlocks = left.blocks();
   const bBlocks = right.blocks();
+  const parts = innerParts(rowChunks.length * colChunks.length, inner, engine().executor.workers);
   const refs: BlockRef[][] = rowChunks.map((rows, i) =>
     colChunks.map((cols, j) => {
-      const inputs: BlockRef[] = [];
-      for (let k = 0; k < inner; k++) {
-        inputs.push(transA ? aBlocks[k][i] : aBlocks[i][k], transB ? bBlocks[j][k] : bBlocks[k][j]);
+      const partial = (start: number, end: number): BlockRef => {
+        const inputs: BlockRef[] = [];
+        for (let k = start; k < end; k++) {
+          inputs.push(transA ? aBlocks[k][i] : aBlocks[i][k], transB ? bBlocks[j][k] : bBlocks[k][j]);
+        }
+        return engine().submit({
+          op: names.op,
+          kernel: "matmul.accumulate",
+          attrs: { transA, transB, rows, cols },
+          inputs,
+          outputs: [[rows, cols]],
+          blockIndex: [i, j],
+        })[0];
+      };
+      if (parts === 1) return partial(0, inner);
+      const products = [];
+      for (let p = 0; p < parts; p++) {
+        products.push(partial(Math.floor((p * inner) / parts), Math.floor(((p + 1) * inner) / parts)));
       }
       return engine().submit({
         op: names.op,
-        kernel: "matmul.accumulate",
-        attrs: { transA, transB, rows, cols },
-        inputs,
+        kernel: "block.addAll",
+        attrs: {},
+        inputs: products,
         outputs: [[rows, cols]],
         blockIndex: [i, j],
       })[0];
     }),
   );
   return DsArray.fromBlocks(gridOfChunks(rowChunks, colChunks), refs);
+}
+
+/**
+ * Into how many parts each output block's inner sum is split. With fewer output blocks than twice the
+ * workers (a Gram matrix XᵀX of a tall X is one block), one task per output block would leave workers
+ * idle, so the inner dimension is cut until every worker has a share; one more task adds the parts.
+ *
+ * @example
+ * ```ts
+ * innerParts(1, 20, 2);  // 4: XᵀX over 20 row blocks on 2 workers
+ * innerParts(16, 4, 2);  // 1: enough output blocks already
+ * ```
+ */
+export function innerParts(outputBlocks: number, innerBlocks: number, workers: number): number {
+  const wanted = 2 * workers;
+  if (outputBlocks >= wanted || innerBlocks < 2) return 1;
+  return Math.min(innerBlocks, Math.ceil(wanted / outputBlocks));
 }

@@ -60,6 +60,8 @@ export interface KernelTable {
   /** A (or its blocks) times B, summed over all input pairs: inputs are a0, b0, a1, b1, ... */
   "matmul.accumulate": { transA: boolean; transB: boolean; rows: number; cols: number };
   "block.kron": Record<string, never>;
+  /** Elementwise sum of same-shape inputs (a matmul's partial products over parts of the inner dimension). */
+  "block.addAll": Record<string, never>;
   /** A copy of the input block with `value` at every (row, col) pair of the local index lists. */
   "block.assign": { rows: number[]; cols: number[]; value: number };
   /** A user function (source text) on every column (axis 0) or row (axis 1) of a strip of blocks; `length` values each. */

@@ -2,6 +2,7 @@
  * The single list of kernels. Every executor (main thread, each worker thread, each cluster process) imports
  * this module once, so that a task naming a kernel finds it wherever it runs.
  */
+import { addAllKernel } from "./block/addAll.ts";
 import { assembleKernel } from "./block/assemble.ts";
 import { assignKernel } from "./block/assign.ts";
 import { kronKernel } from "./block/kron.ts";
@@ -36,6 +37,7 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("block.transpose", transposeKernel);
   registerKernel("block.assign", assignKernel);
   registerKernel("block.kron", kronKernel);
+  registerKernel("block.addAll", addAllKernel);
   registerKernel("matmul.accumulate", matmulAccumulate);
   registerKernel("structure.applyAlongAxis", applyAlongAxisKernel);
   registerKernel("structure.mapBlocks", mapBlocksKernel);

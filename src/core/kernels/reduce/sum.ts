@@ -5,6 +5,7 @@
  * NumPy's mean) or sqrt(total).
  */
 import { Matrix } from "../../matrix.ts";
+import { addAll } from "../block/addAll.ts";
 import type { Kernel } from "../registry.ts";
 import { chunkView, newPartial, newResult, partialIndex } from "./layout.ts";
 
@@ -73,19 +74,7 @@ export const sumChunk: Kernel<"reduce.sum.chunk"> = ([block], { axis, map }) => 
   return [out];
 };
 
-/** Elementwise sum of same-shape partials (counts and totals both add). */
-function addAll(parts: readonly Matrix[]): Matrix {
-  const first = parts[0];
-  const out = Matrix.zeros(first.rows, first.cols);
-  const d = out.data;
-  for (const p of parts) {
-    const s = p.data;
-    for (let k = 0; k < d.length; k++) d[k] += s[k];
-  }
-  return out;
-}
-
-export const sumCombine: Kernel<"reduce.sum.combine"> = (parts) => [addAll(parts)];
+export const sumCombine: Kernel<"reduce.sum.combine"> = (parts, _attrs, outputs) => [addAll(parts, outputs)];
 
 export const sumAggregate: Kernel<"reduce.sum.aggregate"> = (parts, { axis, finish }) => {
   const merged = addAll(parts);
