@@ -103,6 +103,8 @@ export class BufferPool {
     if (slab === undefined && this.handedOutSinceCollection >= due) {
       // Before faulting in new pages, find the blocks that died since the last collection.
       this.handedOutSinceCollection = 0;
+      // A full collection: a young-generation one finds few dead blocks, whose twins have usually
+      // outlived a scavenge or two (a block lives for at least one operation) and sit in the old space.
       if (collectGarbage()) {
         this.counters.collections++;
         this.scan();

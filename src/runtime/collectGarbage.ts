@@ -7,15 +7,16 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 
-let cached: (() => void) | null | undefined;
+type Collector = () => void;
+let cached: Collector | null | undefined;
 
-function load(): (() => void) | null {
+function load(): Collector | null {
   const existing = (globalThis as { gc?: unknown }).gc;
-  if (typeof existing === "function") return existing as () => void;
+  if (typeof existing === "function") return existing as Collector;
   try {
     v8.setFlagsFromString("--expose-gc");
     const fn: unknown = vm.runInNewContext("gc");
-    return typeof fn === "function" ? (fn as () => void) : null;
+    return typeof fn === "function" ? (fn as Collector) : null;
   } catch {
     return null;
   }

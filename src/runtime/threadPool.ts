@@ -21,9 +21,12 @@ interface Slot {
 
 /** Batches a worker holds at once: two hide the message round trip without starving the other workers. */
 const BATCHES_PER_WORKER = 2;
-/** A batch closes at this many tasks or this many bytes of blocks, whichever comes first. */
+/**
+ * A batch closes at this many tasks or this many bytes of blocks, whichever comes first, and takes no
+ * more than an even share of the queue, so that every worker gets work from a wave of small tasks.
+ */
 const BATCH_TASKS_MAX = 64;
-const BATCH_BYTES_MAX = 8 * 1024 * 1024;
+const BATCH_BYTES_MAX = 16 * 1024 * 1024;
 /** How far down the queue a worker looks for tasks whose inputs it computed. */
 const LOCALITY_WINDOW = 64;
 
@@ -110,9 +113,12 @@ export class ThreadPool implements Executor {
   }
 
   private pump(): void {
-    for (let w = 0; w < this.slots.length && this.queued > 0; w++) {
-      const slot = this.slots[w];
-      while (slot.batches.size < BATCHES_PER_WORKER && this.queued > 0) this.send(w, slot);
+    // Round by round, so that every worker gets its first batch before any gets a second.
+    for (let round = 0; round < BATCHES_PER_WORKER; round++) {
+      for (let w = 0; w < this.slots.length && this.queued > 0; w++) {
+        const slot = this.slots[w];
+        if (slot.batches.size <= round) this.send(w, slot);
+      }
     }
     this.compact();
     this.updateRef();
@@ -122,7 +128,9 @@ export class ThreadPool implements Executor {
   private send(w: number, slot: Slot): void {
     const batch: Dispatched[] = [];
     let bytes = 0;
-    const full = (): boolean => batch.length >= BATCH_TASKS_MAX || bytes >= BATCH_BYTES_MAX;
+    const share = Math.ceil(this.queued / (this.slots.length * BATCHES_PER_WORKER));
+    const most = Math.max(1, Math.min(BATCH_TASKS_MAX, share));
+    const full = (): boolean => batch.length >= most || bytes >= BATCH_BYTES_MAX;
     const add = (k: number): void => {
       const task = this.queue[k] as RunnableTask;
       this.queue[k] = undefined;
