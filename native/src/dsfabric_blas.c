@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dsfabric_stream.h"
+
 #define MAX_ARGS 16
 
 /* Returns NULL from the current callback when an N-API call fails (an exception is then pending). */
@@ -423,5 +425,7 @@ NAPI_MODULE_INIT() {
       METHOD("config", js_config),     METHOD("corename", js_corename),
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
+  /* The streaming kernels (elementwise VM, sums, strided copy/transpose) need no BLAS; see dsfabric_stream.c. */
+  NAPI_CALL(env, dsf_stream_register(env, exports));
   return exports;
 }

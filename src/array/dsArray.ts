@@ -3,7 +3,7 @@ import { RuntimeStateError } from "../core/errors.ts";
 import { assert } from "../core/assert.ts";
 import type { ElementwiseExpr } from "../core/kernels/elementwise/program.ts";
 import { waitAll, type BlockRef } from "../runtime/blockRef.ts";
-import { stitchBlocks } from "../core/kernels/block/stitch.ts";
+import { gather } from "./gather.ts";
 import { nominalBlockSize, type BlockGrid, type Shape } from "./blockGrid.ts";
 
 /**
@@ -158,7 +158,7 @@ export class DsArray {
     const refs = this.blocks().flat();
     await waitAll(refs);
     const blocks = refs.map((r) => r.value as Matrix);
-    const [gridRows, gridCols] = this.nBlocks;
+    const gridCols = this.nBlocks[1];
     blocks.forEach((b, k) => {
       const i = Math.floor(k / gridCols);
       const j = k % gridCols;
@@ -168,8 +168,8 @@ export class DsArray {
           `block (${i}, ${j}) is ${b.rows}x${b.cols} but the grid declares ${this.grid.rowChunks[i]}x${this.grid.colChunks[j]}`,
       );
     });
-    // Always a fresh matrix: the caller may write to it without touching the array's blocks.
-    return stitchBlocks(blocks, gridRows, gridCols);
+    // Always a new matrix: the caller may write to it without touching the array's blocks.
+    return gather(this.grid, refs);
   }
 
   /** The values as nested arrays (gathers first). */

@@ -5,7 +5,11 @@
  * The chain is submitted when something else (a reduction, a gather, a slice) asks for its blocks.
  */
 import { ShapeError } from "../core/errors.ts";
-import type { ElementwiseExpr, InputLayout } from "../core/kernels/elementwise/program.ts";
+import type {
+  ElementwiseExpr,
+  ElementwiseProgram,
+  InputLayout,
+} from "../core/kernels/elementwise/program.ts";
 import type { BlockRef } from "../runtime/blockRef.ts";
 import { engine } from "../runtime/runtime.ts";
 import { type BlockGrid, type Shape } from "./blockGrid.ts";
@@ -143,22 +147,44 @@ function layoutOf(leaf: DsArray, shape: Shape): InputLayout {
   return "scalar";
 }
 
+/** A pending expression ready to run: its program (one object for every block) and each block's inputs. */
+export interface FusedPlan {
+  program: ElementwiseProgram;
+  /** The input blocks of output block (i, j), aligned as the program's layouts say. */
+  inputsOf: (i: number, j: number) => BlockRef[];
+}
+
+function planOf(grid: BlockGrid, pending: PendingElementwise): FusedPlan {
+  const layouts = pending.leaves.map((leaf) => layoutOf(leaf, grid.shape));
+  const program = { expr: pending.expr, layouts, functions: [...pending.functions] };
+  const inputsOf = (i: number, j: number): BlockRef[] =>
+    pending.leaves.map((leaf, k) => {
+      const layout = layouts[k];
+      const bi = layout === "full" || layout === "col" ? i : 0;
+      const bj = layout === "full" || layout === "row" ? j : 0;
+      return leaf.block(bi, bj);
+    });
+  return { program, inputsOf };
+}
+
+/**
+ * The plan of `x` when it is an elementwise chain of which no block has been submitted, so that a
+ * consumer (a sum) can run the chain inside its own tasks and never store its values; else undefined.
+ */
+export function pendingPlan(x: DsArray): FusedPlan | undefined {
+  const pending = x.pending;
+  return pending === undefined ? undefined : planOf(x.grid, pending);
+}
+
 /** A function that submits the fused task of one block of a pending expression. */
 function fusedBlockSubmitter(
   op: string,
   grid: BlockGrid,
   pending: PendingElementwise,
 ): (i: number, j: number) => BlockRef {
-  const { shape } = grid;
-  const layouts = pending.leaves.map((leaf) => layoutOf(leaf, shape));
-  const program = { expr: pending.expr, layouts, functions: [...pending.functions] };
+  const { program, inputsOf } = planOf(grid, pending);
   return (i, j) => {
-    const inputs = pending.leaves.map((leaf, k) => {
-      const layout = layouts[k];
-      const bi = layout === "full" || layout === "col" ? i : 0;
-      const bj = layout === "full" || layout === "row" ? j : 0;
-      return leaf.block(bi, bj);
-    });
+    const inputs = inputsOf(i, j);
     const rows = grid.rowChunks[i];
     const cols = grid.colChunks[j];
     return engine().submit({

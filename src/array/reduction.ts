@@ -7,12 +7,14 @@
  */
 import { ArgumentError } from "../core/errors.ts";
 import type { KernelAttrs, KernelName } from "../core/kernels/names.ts";
+import type { ElementwiseProgram } from "../core/kernels/elementwise/program.ts";
 import type { ReduceAxis } from "../core/kernels/reduce/attrs.ts";
 import { partialLayout, partialShape } from "../core/kernels/reduce/layout.ts";
 import type { BlockRef } from "../runtime/blockRef.ts";
 import { engine } from "../runtime/runtime.ts";
 import { gridOfChunks, offsetsOf } from "./blockGrid.ts";
 import { DsArray } from "./dsArray.ts";
+import { pendingPlan, type FusedPlan } from "./elementwise.ts";
 
 /** A kernel with its attributes, for any kernel of the table. */
 export type KernelCall = { [N in KernelName]: { kernel: N; attrs: KernelAttrs<N> } }[KernelName];
@@ -49,6 +51,11 @@ export interface ReductionSpec {
   /** Fields per lane of a partial that covers `length` elements of each lane (median keeps them all). */
   fields: (length: number) => number;
   chunk: (place: BlockPlace) => KernelCall;
+  /**
+   * The chunk over a pending elementwise chain, computed from the chain's inputs in one pass (only
+   * reductions that have such a kernel set it). Without it a chain is computed into blocks first.
+   */
+  fusedChunk?: (place: BlockPlace, program: ElementwiseProgram) => KernelCall;
   combine: KernelCall;
   aggregate: KernelCall;
 }
@@ -99,7 +106,8 @@ export function reductionTree(count: number, splitEvery: number): [number, numbe
  */
 export function reduction(x: DsArray, spec: ReductionSpec): DsArray {
   const { rowChunks, colChunks, shape } = x.grid;
-  const refs = x.blocks();
+  const plan = spec.fusedChunk === undefined ? undefined : pendingPlan(x);
+  const refs = plan === undefined ? x.blocks() : undefined;
   const rowOffsets = offsetsOf(rowChunks);
   const colOffsets = offsetsOf(colChunks);
   const layout = partialLayout(spec.axis);
@@ -120,8 +128,10 @@ export function reduction(x: DsArray, spec: ReductionSpec): DsArray {
     };
     const [ref] = eng.submit({
       op: spec.op,
-      ...spec.chunk(place),
-      inputs: [refs[i][j]],
+      ...(plan !== undefined && spec.fusedChunk !== undefined
+        ? spec.fusedChunk(place, plan.program)
+        : spec.chunk(place)),
+      inputs: refs !== undefined ? [refs[i][j]] : (plan as FusedPlan).inputsOf(i, j),
       outputs: [partialShape(layout, lanes, spec.fields(length))],
       blockIndex: [i, j],
     });

@@ -45,7 +45,10 @@ it("a loop of 1,000 operations on a large array does not grow memory without bou
   );
   assert.ok(live.pool.idleBytes <= poolBytes, `the pool keeps ${live.pool.idleBytes} idle bytes`);
   // Recycling works: after the first rounds, results come from the memory of dead results.
-  assert.ok(live.pool.hits > 10 * live.pool.misses, `pool hits ${live.pool.hits}, misses ${live.pool.misses}`);
+  assert.ok(
+    live.pool.hits > 10 * live.pool.misses,
+    `pool hits ${live.pool.hits}, misses ${live.pool.misses}`,
+  );
   assert.ok(
     live.liveBytes < 40 * bytes,
     `block store still holds ${live.liveBlocks} blocks (${live.liveBytes} bytes)`,

@@ -30,6 +30,10 @@ function sumFamily(
     splitEvery,
     fields: () => 2,
     chunk: () => ({ kernel: "reduce.sum.chunk", attrs: { axis, map } }),
+    fusedChunk: ({ rows, cols }, program) => ({
+      kernel: "reduce.sum.fusedChunk",
+      attrs: { axis, map, program, rows, cols },
+    }),
     combine: { kernel: "reduce.sum.combine", attrs: { axis: layout } },
     aggregate: { kernel: "reduce.sum.aggregate", attrs: { axis: layout, finish } },
   });

@@ -52,6 +52,11 @@ export interface KernelTable {
   };
   /** Copies rectangles of the inputs into one new block of `rows` x `cols` (rechunk, concat). */
   "block.assemble": { rows: number; cols: number; pieces: AssemblePiece[] };
+  /**
+   * Copies inputs 1.. into input 0 (the destination) at (places[2k], places[2k+1]) for input k + 1; the
+   * output is an empty block that says it is done.
+   */
+  "block.gather": { places: number[] };
   /** Stitches a grid of input blocks (row-major, `gridRows` x `gridCols`) into one block. */
   "block.stitch": { gridRows: number; gridCols: number };
   /** Picks rows (axis 0) or columns (axis 1) by local index from a stack of inputs (`source[k]` = input number). */
@@ -81,6 +86,17 @@ export interface KernelTable {
   // aggregate = partials to the result. `axis` of combine/aggregate is the partial layout.
   /** Per lane `{count, total of map(v)}`: sum, mean, norm, countNonzero. */
   "reduce.sum.chunk": { axis: ReduceAxis; map: SumMap };
+  /**
+   * The chunk of a sum over a pending elementwise chain, computed in one pass from the chain's inputs
+   * (aligned as in `elementwise.fused`): the chain's values are never stored.
+   */
+  "reduce.sum.fusedChunk": {
+    axis: ReduceAxis;
+    map: SumMap;
+    program: ElementwiseProgram;
+    rows: number;
+    cols: number;
+  };
   "reduce.sum.combine": { axis: PartialLayout };
   "reduce.sum.aggregate": { axis: PartialLayout; finish: SumFinish };
   /** Per lane min, max or product (one field; the combine kernel also aggregates). */

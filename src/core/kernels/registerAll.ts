@@ -4,6 +4,7 @@
  */
 import { addAllKernel } from "./block/addAll.ts";
 import { assembleKernel } from "./block/assemble.ts";
+import { gatherKernel } from "./block/gather.ts";
 import { assignKernel } from "./block/assign.ts";
 import { kronKernel } from "./block/kron.ts";
 import { matmulAccumulate } from "./block/matmul.ts";
@@ -18,7 +19,7 @@ import { argAggregate, argChunk, argCombine } from "./reduce/arg.ts";
 import { foldChunk, foldCombine } from "./reduce/fold.ts";
 import { medianAggregate, medianChunk, medianCombine } from "./reduce/median.ts";
 import { momentsAggregate, momentsChunk, momentsCombine } from "./reduce/moments.ts";
-import { sumAggregate, sumChunk, sumCombine } from "./reduce/sum.ts";
+import { sumAggregate, sumChunk, sumCombine, sumFusedChunk } from "./reduce/sum.ts";
 import { isKernelRegistered, registerKernel } from "./registry.ts";
 import { applyAlongAxisKernel } from "./structure/applyAlongAxis.ts";
 import { kronSubKernel } from "./structure/kron.ts";
@@ -32,6 +33,7 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("elementwise.fused", fusedElementwise);
   registerKernel("block.slice", sliceBlock);
   registerKernel("block.stitch", stitchKernel);
+  registerKernel("block.gather", gatherKernel);
   registerKernel("block.assemble", assembleKernel);
   registerKernel("block.take", takeKernel);
   registerKernel("block.transpose", transposeKernel);
@@ -43,6 +45,7 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("structure.mapBlocks", mapBlocksKernel);
   registerKernel("structure.kron", kronSubKernel);
   registerKernel("reduce.sum.chunk", sumChunk);
+  registerKernel("reduce.sum.fusedChunk", sumFusedChunk);
   registerKernel("reduce.sum.combine", sumCombine);
   registerKernel("reduce.sum.aggregate", sumAggregate);
   registerKernel("reduce.fold.chunk", foldChunk);

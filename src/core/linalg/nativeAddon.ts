@@ -8,8 +8,61 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The addon's exports (see native/src/dsfabric_blas.c). Matrices are row-major with leading dimensions. */
-export interface NativeAddon {
+/**
+ * The addon's streaming kernels (native/src/dsfabric_stream.c). They validate every argument again and throw
+ * a TypeError/RangeError rather than touch memory outside the arrays; callers validate first so that users see
+ * dsfabric's own errors. Float64Arrays may be subarrays of SharedArrayBuffers (byteOffset is honoured).
+ */
+export interface NativeStreamKernels {
+  /** Runs elementwise bytecode (src/core/kernels/elementwise/bytecode.ts) over a rows x cols block into out. */
+  evalProgram(
+    code: Int32Array,
+    consts: Float64Array,
+    inputs: readonly Float64Array[],
+    rows: number,
+    cols: number,
+    out: Float64Array,
+  ): void;
+  /** Sums map(value) of the bytecode's values; axis 2 is "all", map 0/1/2 is value/square/nonzero. */
+  evalProgramSum(
+    code: Int32Array,
+    consts: Float64Array,
+    inputs: readonly Float64Array[],
+    rows: number,
+    cols: number,
+    axis: 0 | 1 | 2,
+    map: 0 | 1 | 2,
+    totals: Float64Array,
+  ): void;
+  /** Strided rows x cols copy (memmove per row, or one memmove when both views are contiguous). */
+  copyRect(
+    src: Float64Array,
+    srcOffset: number,
+    srcStride: number,
+    dst: Float64Array,
+    dstOffset: number,
+    dstStride: number,
+    rows: number,
+    cols: number,
+  ): void;
+  /** dst[dstOffset + j*dstStride + i] = src[srcOffset + i*srcStride + j] for a rows x cols source. */
+  transposeRect(
+    src: Float64Array,
+    srcOffset: number,
+    srcStride: number,
+    dst: Float64Array,
+    dstOffset: number,
+    dstStride: number,
+    rows: number,
+    cols: number,
+  ): void;
+}
+
+/**
+ * The addon's exports (see native/src/dsfabric_blas.c). Matrices are row-major with leading dimensions. The
+ * streaming kernels are optional: an addon built before they existed still serves BLAS and LAPACK.
+ */
+export interface NativeAddon extends Partial<NativeStreamKernels> {
   gemm(
     transA: boolean,
     transB: boolean,
@@ -90,6 +143,8 @@ const METHODS = [
   "corename",
 ] as const;
 
+const STREAM_METHODS = ["evalProgram", "evalProgramSum", "copyRect", "transposeRect"] as const;
+
 function isNativeAddon(x: unknown): x is NativeAddon {
   if (typeof x !== "object" || x === null) return false;
   const record = x as Record<string, unknown>;
@@ -161,6 +216,31 @@ export function loadNativeAddon(): NativeAddon | undefined {
 export function nativeLoadFailure(): string | undefined {
   if (loaded === undefined) loaded = tryLoad();
   return loaded.reason;
+}
+
+/**
+ * The addon's streaming kernels, or undefined when the addon is not built, fails to load, or predates them
+ * (then the JavaScript kernels run; BLAS and LAPACK stay native). Ignores `DSFABRIC_BACKEND`: use
+ * `streamKernels()` from selectBackend.ts for the kernels that should run.
+ *
+ * @example
+ * ```ts
+ * const k = nativeStreamKernels();
+ * if (k !== undefined) k.copyRect(src, 0, 4, dst, 0, 4, 2, 4);
+ * ```
+ */
+export function nativeStreamKernels(): NativeStreamKernels | undefined {
+  if (stream === undefined) {
+    const addon = loadNativeAddon();
+    stream = { kernels: addon !== undefined && hasStreamKernels(addon) ? addon : undefined };
+  }
+  return stream.kernels;
+}
+
+let stream: { kernels: NativeStreamKernels | undefined } | undefined;
+
+function hasStreamKernels(addon: NativeAddon): addon is NativeAddon & NativeStreamKernels {
+  return STREAM_METHODS.every((name) => typeof addon[name] === "function");
 }
 
 function tryLoad(): { addon: NativeAddon | undefined; reason: string | undefined } {

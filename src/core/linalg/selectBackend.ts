@@ -4,7 +4,8 @@
  */
 import type { LinalgBackend } from "./backend.ts";
 import { createJsBackend } from "./jsBackend.ts";
-import { loadNativeAddon, nativeLoadFailure } from "./nativeAddon.ts";
+import { loadNativeAddon, nativeLoadFailure, nativeStreamKernels } from "./nativeAddon.ts";
+import type { NativeStreamKernels } from "./nativeAddon.ts";
 import { createNativeBackend } from "./nativeBackend.ts";
 
 export { chooseBlasThreads } from "./blasThreads.ts";
@@ -60,6 +61,21 @@ function jsForced(): boolean {
 export function linalg(): LinalgBackend {
   if (jsForced()) return jsLinalg();
   return nativeLinalg() ?? jsLinalg();
+}
+
+/**
+ * The native streaming kernels (elementwise VM, sums, strided copy and transpose) when they should run: the
+ * addon is built with them and `DSFABRIC_BACKEND` is not `js` (read on each call, as for `linalg()`).
+ * Undefined means: use the JavaScript kernels.
+ *
+ * @example
+ * ```ts
+ * const native = streamKernels();
+ * if (native === undefined) jsCopy(); else native.copyRect(src, 0, 8, dst, 0, 8, 4, 8);
+ * ```
+ */
+export function streamKernels(): NativeStreamKernels | undefined {
+  return jsForced() ? undefined : nativeStreamKernels();
 }
 
 /** What `dsfabric info` reports about linear algebra. */

@@ -1,4 +1,5 @@
 import type { Kernel } from "../registry.ts";
+import { copyRect } from "./copy.ts";
 
 /** Builds one block from rectangles of several input blocks (the kernel of rechunk and concat). */
 export const assembleKernel: Kernel<"block.assemble"> = (inputs, { rows, cols, pieces }, outputs) => {
@@ -6,10 +7,16 @@ export const assembleKernel: Kernel<"block.assemble"> = (inputs, { rows, cols, p
   const out = outputs.take(0, rows, cols);
   for (const p of pieces) {
     const src = inputs[p.input];
-    for (let i = 0; i < p.rows; i++) {
-      const from = (p.srcRow + i) * src.cols + p.srcCol;
-      out.data.set(src.data.subarray(from, from + p.cols), (p.dstRow + i) * cols + p.dstCol);
-    }
+    copyRect(
+      src.data,
+      p.srcRow * src.cols + p.srcCol,
+      src.cols,
+      out.data,
+      p.dstRow * cols + p.dstCol,
+      cols,
+      p.rows,
+      p.cols,
+    );
   }
   return [out];
 };

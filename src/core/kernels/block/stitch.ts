@@ -1,6 +1,7 @@
 import type { Matrix } from "../../matrix.ts";
 import { freshOutputs, type BlockOutputs } from "../outputs.ts";
 import type { Kernel } from "../registry.ts";
+import { copyRect } from "./copy.ts";
 
 /** Glues a row-major grid of blocks into one block; blocks in a grid row share a height, in a column a width. */
 export function stitchBlocks(
@@ -20,9 +21,7 @@ export function stitchBlocks(
     const height = blocks[bi * gridCols].rows;
     for (let bj = 0; bj < gridCols; bj++) {
       const b = blocks[bi * gridCols + bj];
-      for (let i = 0; i < b.rows; i++) {
-        out.data.set(b.data.subarray(i * b.cols, (i + 1) * b.cols), (rowOffset + i) * cols + colOffset);
-      }
+      copyRect(b.data, 0, b.cols, out.data, rowOffset * cols + colOffset, cols, b.rows, b.cols);
       colOffset += b.cols;
     }
     rowOffset += height;

@@ -1,25 +1,12 @@
 import type { Matrix } from "../../matrix.ts";
 import { freshOutputs, type BlockOutputs } from "../outputs.ts";
 import type { Kernel } from "../registry.ts";
+import { transposeRect } from "./copy.ts";
 
-const TILE = 32;
-
-/** Cache-blocked transpose: tiles of 32x32 keep both the reads and the writes within cache lines. */
+/** The transpose of a block, at memory speed (native tiles, or 32 x 32 tiles in TypeScript). */
 export function transposeBlock(m: Matrix, outputs: BlockOutputs = freshOutputs): Matrix {
-  const { rows, cols } = m;
-  const out = outputs.take(0, cols, rows);
-  const src = m.data;
-  const dst = out.data;
-  for (let i0 = 0; i0 < rows; i0 += TILE) {
-    const i1 = Math.min(i0 + TILE, rows);
-    for (let j0 = 0; j0 < cols; j0 += TILE) {
-      const j1 = Math.min(j0 + TILE, cols);
-      for (let i = i0; i < i1; i++) {
-        const rowBase = i * cols;
-        for (let j = j0; j < j1; j++) dst[j * rows + i] = src[rowBase + j];
-      }
-    }
-  }
+  const out = outputs.take(0, m.cols, m.rows);
+  transposeRect(m.data, 0, m.cols, out.data, 0, m.rows, m.rows, m.cols);
   return out;
 }
 
