@@ -4,7 +4,7 @@
  * written once. See dsfabric_vm.h for the bytecode and dsfabric_vm_sum.c for the reductions.
  *
  * Tiles follow the shape of the block:
- *  - FLAT: no row/col inputs, so the block is one run of rows*cols values cut into tiles;
+ *  - FLAT: no row/col inputs (and no sum along an axis), so the block is one run of rows*cols values;
  *  - ROWS (cols >= DSF_WIDE): each row is cut into tiles; a col input is a scalar for the tile and a row
  *    input a pointer into its data;
  *  - PACKED (narrow rows): a tile is whole rows; row inputs are repeated into a buffer once, col inputs
@@ -64,14 +64,11 @@ int dsf_plan_init(dsf_plan *pl, const dsf_vm_job *job, int need_rows) {
   pl->ins = code + DSF_VM_HEADER + pl->n_in;
   pl->reg0 = pl->n_in + pl->n_k;
   pl->out = pl->reg0 + pl->n_reg;
-  int bcast = 0, n_col = 0;
-  for (int k = 0; k < pl->n_in; k++) {
-    bcast |= pl->layouts[k] == DSF_LAYOUT_ROW || pl->layouts[k] == DSF_LAYOUT_COL;
-    n_col += pl->layouts[k] == DSF_LAYOUT_COL;
-  }
+  int bcast = 0;
+  for (int k = 0; k < pl->n_in; k++) bcast |= pl->layouts[k] == DSF_LAYOUT_ROW || pl->layouts[k] == DSF_LAYOUT_COL;
   pl->mode = !bcast && !need_rows ? DSF_FLAT : job->cols >= DSF_WIDE ? DSF_ROWS : DSF_PACKED;
   pl->rows_per_tile = job->cols > 0 && job->cols < DSF_WIDE ? (int)(DSF_TILE / job->cols) : 1;
-  /* Registers, one spare tile (a sum's OUT), and for PACKED one tile per row/col input. */
+  /* Registers, one spare tile (a sum's OUT), and for PACKED one tile per input (used by row/col ones). */
   size_t tiles = (size_t)pl->n_reg + 1 + (pl->mode == DSF_PACKED ? (size_t)pl->n_in : 0);
   size_t slots = (size_t)pl->out + 1;
   size_t bytes = tiles * DSF_TILE * sizeof(double) + slots * sizeof(dsf_val);

@@ -66,6 +66,7 @@ export class DsArray {
       () =>
         `block futures do not match the grid [${grid.rowChunks.join(",")}] x [${grid.colChunks.join(",")}]`,
     );
+    for (const row of refs) for (const ref of row) ref.hold();
     return new DsArray(grid, refs, undefined, undefined);
   }
 
@@ -130,6 +131,7 @@ export class DsArray {
     if (ref === undefined) {
       assert(this.submitBlock !== undefined, () => `block (${i}, ${j}) has neither a future nor a task`);
       ref = this.submitBlock(i, j);
+      ref.hold();
       cells[i][j] = ref;
       this.submitted++;
       this.pendingExpr = undefined;
@@ -179,6 +181,8 @@ export class DsArray {
 
   /** Drops this array's references to its blocks; memory is freed once no other array shares them. */
   dispose(): void {
+    if (this.disposed) return;
+    for (const row of this.cells ?? []) for (const ref of row) ref?.drop();
     this.disposed = true;
     this.cells = undefined;
     this.submitBlock = undefined;

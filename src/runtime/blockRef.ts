@@ -1,5 +1,10 @@
 import type { Matrix } from "../core/matrix.ts";
 
+/** Where a block's memory goes back when the runtime knows no one can read it any more. */
+export interface BlockReleaser {
+  release(m: Matrix): void;
+}
+
 let nextBlockId = 1;
 
 /** Told when a block it listens to is computed or fails (a task waiting for inputs, a `waitAll`). */
@@ -44,6 +49,11 @@ export class BlockRef {
   /** Index of the worker that computed the block, or -1 (main thread, or not yet computed). */
   home = -1;
   private state: 0 | 1 | 2 = PENDING;
+  /** Arrays that hold this block and tasks that will read it: at zero after a drop, the memory is free. */
+  private holders = 0;
+  private readers = 0;
+  private dropped = false;
+  private releaser: BlockReleaser | undefined;
   private listeners: BlockListener[] | undefined;
   private promise: Promise<Matrix> | undefined;
 
@@ -89,6 +99,9 @@ export class BlockRef {
   /** The computed block as a promise (made on first use). */
   get ready(): Promise<Matrix> {
     if (this.promise === undefined) {
+      if (this.state === DONE && this.value === undefined) {
+        return Promise.reject(new Error("dsfabric: this block was released (its array was disposed)"));
+      }
       if (this.state === DONE) this.promise = Promise.resolve(this.value as Matrix);
       else if (this.state === FAILED) this.promise = Promise.reject(this.failure());
       else {
@@ -100,14 +113,51 @@ export class BlockRef {
     return this.promise;
   }
 
-  resolve(m: Matrix, home: number): void {
+  /** An array now holds this block. */
+  hold(): void {
+    this.holders++;
+  }
+
+  /**
+   * An array that held this block was disposed. When no other array holds it and no task will read it,
+   * its memory goes back to the block pool at once instead of waiting for the garbage collector.
+   */
+  drop(): void {
+    this.holders--;
+    this.dropped = true;
+    this.releaseIfFree();
+  }
+
+  /** A task will read this block (counted until `readDone`). */
+  read(): void {
+    this.readers++;
+  }
+
+  readDone(): void {
+    this.readers--;
+    this.releaseIfFree();
+  }
+
+  private releaseIfFree(): void {
+    if (!this.dropped || this.holders > 0 || this.readers > 0 || this.state !== DONE) return;
+    const m = this.value;
+    this.value = undefined;
+    this.promise = undefined;
+    if (m !== undefined) this.releaser?.release(m);
+    this.releaser = undefined;
+  }
+
+  /** Records the computed block; `releaser` takes its memory back once it is known to be dead. */
+  resolve(m: Matrix, home: number, releaser?: BlockReleaser): void {
     if (this.state !== PENDING) return;
     this.value = m;
     this.home = home;
+    this.releaser = releaser;
     this.state = DONE;
     const listeners = this.listeners;
     this.listeners = undefined;
     if (listeners !== undefined) for (const l of listeners) l.blockDone(this);
+    this.releaseIfFree(); // every array holding it was disposed before it was computed
   }
 
   reject(error: unknown): void {

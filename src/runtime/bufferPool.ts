@@ -17,6 +17,7 @@ import { collectGarbage } from "./collectGarbage.ts";
 export const POOL_MIN_BYTES = 64 * 1024;
 
 interface Slab {
+  readonly id: number;
   readonly sab: SharedArrayBuffer;
   readonly bytes: number;
   /** Bumped at every hand-out, so that a late finalisation of an earlier twin is ignored. */
@@ -85,6 +86,8 @@ export class BufferPool {
   private handedOutSinceCollection = 0;
   private liveAfterCollection = 0;
   private readonly counters = { hits: 0, misses: 0, collections: 0 };
+  private nextSlabId = 1;
+  private readonly discardListeners: ((slabId: number, bytes: number) => void)[] = [];
 
   constructor(options: BufferPoolOptions) {
     this.options = options;
@@ -116,7 +119,13 @@ export class BufferPool {
     const fresh = slab === undefined;
     if (slab === undefined) {
       this.counters.misses++;
-      slab = { sab: new SharedArrayBuffer(size), bytes: size, generation: 0, twin: undefined };
+      slab = {
+        id: this.nextSlabId++,
+        sab: new SharedArrayBuffer(size),
+        bytes: size,
+        generation: 0,
+        twin: undefined,
+      };
     } else {
       this.counters.hits++;
     }
@@ -131,6 +140,22 @@ export class BufferPool {
     if (slab === undefined || !this.outstanding.has(slab)) return;
     this.slabOfTwin.delete(twin);
     this.reclaim(slab, slab.generation);
+  }
+
+  /**
+   * The pool's memory under a block it handed out: the slab's id, its own buffer object and where the block
+   * starts in it, or undefined for a block the pool did not make. Worker threads keep slabs by id, so a
+   * block of pooled memory crosses the thread boundary as a number after its first trip.
+   */
+  slabOf(m: Matrix): { id: number; sab: SharedArrayBuffer } | undefined {
+    const twin = m.data.buffer;
+    if (!(twin instanceof SharedArrayBuffer)) return undefined;
+    return this.slabOfTwin.get(twin);
+  }
+
+  /** Calls `listener` with the id of every slab the pool lets go (past its idle budget). */
+  onDiscard(listener: (slabId: number, bytes: number) => void): void {
+    this.discardListeners.push(listener);
   }
 
   /** Moves every handed-out buffer whose twin has been collected back to the idle lists. */
@@ -169,7 +194,11 @@ export class BufferPool {
     this.outstanding.delete(slab);
     this.outstandingBytes -= slab.bytes;
     slab.twin = undefined;
-    if (this.idleBytes + slab.bytes > this.options.maxIdleBytes) return; // left to the collector
+    if (this.idleBytes + slab.bytes > this.options.maxIdleBytes) {
+      // Left to the collector, once the workers forget it too.
+      for (const listener of this.discardListeners) listener(slab.id, slab.bytes);
+      return;
+    }
     let list = this.idle.get(slab.bytes);
     if (list === undefined) this.idle.set(slab.bytes, (list = []));
     list.push(slab);

@@ -35,7 +35,7 @@ function makePool(options: InitOptions): BufferPool {
 
 let current: Engine | undefined;
 
-function makeExecutor(options: InitOptions): Executor {
+function makeExecutor(options: InitOptions, pool: BufferPool): Executor {
   const kind = options.executor ?? "threads";
   if (kind === "inline") return new InlineExecutor();
   if (kind !== "threads") {
@@ -46,7 +46,7 @@ function makeExecutor(options: InitOptions): Executor {
   if (!Number.isInteger(workers) || workers < 1) {
     throw new ArgumentError(`init: workers must be a positive integer but was ${String(workers)}`);
   }
-  return new ThreadPool(workers, chooseBlasThreads(cores, workers));
+  return new ThreadPool(workers, chooseBlasThreads(cores, workers), pool);
 }
 
 /**
@@ -63,7 +63,7 @@ function makeExecutor(options: InitOptions): Executor {
  */
 export async function init(options: InitOptions = {}): Promise<void> {
   const pool = makePool(options);
-  const executor = makeExecutor(options);
+  const executor = makeExecutor(options, pool);
   if (current !== undefined) await current.executor.close();
   current = new Engine(executor, pool);
 }
@@ -77,6 +77,9 @@ export async function shutdown(): Promise<void> {
 
 /** The running engine, started with defaults on first use. */
 export function engine(): Engine {
-  current ??= new Engine(makeExecutor({}), makePool({}));
+  if (current === undefined) {
+    const pool = makePool({});
+    current = new Engine(makeExecutor({}, pool), pool);
+  }
   return current;
 }

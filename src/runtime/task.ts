@@ -47,6 +47,7 @@ export class Task implements BlockListener, RunnableTask {
   start(): void {
     let failed: BlockRef | undefined;
     for (const ref of this.spec.inputs) {
+      ref.read();
       if (ref.isPending) {
         this.pendingInputs++;
         ref.listen(this);
@@ -83,6 +84,7 @@ export class Task implements BlockListener, RunnableTask {
     if (this.settled) return;
     this.settled = true;
     this.host.taskFinished(this);
+    this.inputsRead();
     const failure = new TaskFailedError(this.spec.op, this.spec.blockIndex, error);
     for (const out of this.outputs) out.reject(failure);
   }
@@ -122,19 +124,24 @@ export class Task implements BlockListener, RunnableTask {
     this.settled = true;
     this.host.taskFinished(this);
     this.returnUnused(results);
+    this.inputsRead();
     const mismatch = shapeMismatch(this.spec, results);
     if (mismatch !== undefined) {
       const failure = new TaskFailedError(this.spec.op, this.spec.blockIndex, new Error(mismatch));
       for (const out of this.outputs) out.reject(failure);
       return;
     }
-    this.outputs.forEach((out, k) => out.resolve(results[k], worker));
+    this.outputs.forEach((out, k) => out.resolve(results[k], worker, this.host.pool));
   }
 
   fail(error: unknown): void {
     if (this.settled) return;
     this.returnUnused([]);
     this.blockFailed(this.outputs[0], error instanceof Error ? error : new Error(String(error)));
+  }
+
+  private inputsRead(): void {
+    for (const ref of this.spec.inputs) ref.readDone();
   }
 
   /** Supplied blocks the kernel did not return go back to the pool: nothing else has seen them. */

@@ -4,7 +4,8 @@ import { RuntimeStateError } from "../core/errors.ts";
 import type { Executor, RunnableTask } from "./executor.ts";
 import { SharedValueSender } from "./sharedValues.ts";
 import { errorFromWire, outputFromWire, toWire } from "./wire.ts";
-import type { BatchReply, BatchRequest, WireTask } from "./wire.ts";
+import type { BatchReply, BatchRequest, WireBlock, WireTask } from "./wire.ts";
+import type { BufferPool } from "./bufferPool.ts";
 
 /** A task on its way to a worker, with the blocks the main thread must map the reply onto. */
 interface Dispatched {
@@ -17,7 +18,14 @@ interface Slot {
   worker: Worker;
   batches: Map<number, Dispatched[]>;
   sender: SharedValueSender;
+  /** Slabs the worker has in its table, and the ones it should drop with the next message. */
+  slabs: Set<number>;
+  forget: number[];
+  forgetBytes: number;
 }
+
+/** A worker with no work in flight is told to drop let-go slabs at once past this many bytes. */
+const FORGET_NOW_BYTES = 64 * 1024 * 1024;
 
 /** Batches a worker holds at once: two hide the message round trip without starving the other workers. */
 const BATCHES_PER_WORKER = 2;
@@ -64,14 +72,25 @@ export class ThreadPool implements Executor {
   private referenced = false;
   private closed = false;
 
-  constructor(workers: number, blasThreads: number) {
+  private readonly pool: BufferPool;
+
+  constructor(workers: number, blasThreads: number, pool: BufferPool) {
     this.workers = workers;
+    this.pool = pool;
+    pool.onDiscard((id, bytes) => this.discard(id, bytes));
     for (let w = 0; w < workers; w++) this.slots.push(this.spawn(w, blasThreads));
   }
 
   private spawn(index: number, blasThreads: number): Slot {
     const worker = startWorker({ blasThreads });
-    const slot: Slot = { worker, batches: new Map(), sender: new SharedValueSender() };
+    const slot: Slot = {
+      worker,
+      batches: new Map(),
+      sender: new SharedValueSender(),
+      slabs: new Set(),
+      forget: [],
+      forgetBytes: 0,
+    };
     worker.on("message", (reply: BatchReply) => this.onReply(index, slot, reply));
     worker.on("error", (err) => this.onWorkerDeath(index, blasThreads, err));
     worker.on("exit", (code) => {
@@ -152,15 +171,46 @@ export class ThreadPool implements Executor {
       return {
         kernel: d.task.kernel,
         ...slot.sender.encode(d.task.attrs),
-        inputs: d.inputs.map(toWire),
-        outputs: blocks.map(toWire),
+        inputs: d.inputs.map((m) => this.wireBlock(slot, m)),
+        outputs: blocks.map((m) => this.wireBlock(slot, m)),
         fresh,
       };
     });
     const id = this.nextBatch++;
     slot.batches.set(id, batch);
-    const request: BatchRequest = { batch: id, tasks };
+    const request: BatchRequest = { batch: id, tasks, forget: this.takeForget(slot) };
     slot.worker.postMessage(request);
+  }
+
+  /** Pooled memory goes by slab id once the worker has the slab; anything else as its typed array. */
+  private wireBlock(slot: Slot, m: Matrix): WireBlock {
+    const slab = this.pool.slabOf(m);
+    if (slab === undefined) return toWire(m);
+    const known = slot.slabs.has(slab.id);
+    if (!known) slot.slabs.add(slab.id);
+    const offset = m.data.byteOffset / 8;
+    return { rows: m.rows, cols: m.cols, slab: slab.id, offset, sab: known ? undefined : slab.sab };
+  }
+
+  /** The pool let a slab go: every worker that has it must drop it, or its memory stays alive. */
+  private discard(id: number, bytes: number): void {
+    for (const slot of this.slots) {
+      if (!slot.slabs.delete(id)) continue;
+      slot.forget.push(id);
+      slot.forgetBytes += bytes;
+      if (slot.batches.size === 0 && slot.forgetBytes >= FORGET_NOW_BYTES && !this.closed) {
+        const request: BatchRequest = { batch: 0, tasks: [], forget: this.takeForget(slot) };
+        slot.worker.postMessage(request);
+      }
+    }
+  }
+
+  private takeForget(slot: Slot): number[] | undefined {
+    if (slot.forget.length === 0) return undefined;
+    const ids = slot.forget;
+    slot.forget = [];
+    slot.forgetBytes = 0;
+    return ids;
   }
 
   /** Drops the consumed front of the queue now and then, so it does not grow without bound. */

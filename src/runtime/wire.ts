@@ -19,6 +19,21 @@ export interface WireError {
   stack: string | undefined;
 }
 
+/**
+ * A block of pooled memory: slab `slab` from element `offset`. The slab's buffer travels the first time a
+ * worker meets it (`sab`); after that the worker finds it in its table by id.
+ */
+export interface WireSlabBlock {
+  rows: number;
+  cols: number;
+  slab: number;
+  offset: number;
+  sab: SharedArrayBuffer | undefined;
+}
+
+/** A block on its way to a worker: pooled memory by slab, anything else as its typed array. */
+export type WireBlock = WireMatrix | WireSlabBlock;
+
 export interface WireTask {
   kernel: string;
   /** The attributes, less the fields listed in `shared`. */
@@ -27,9 +42,9 @@ export interface WireTask {
   definitions: SharedDefinitions | undefined;
   /** Attribute fields resolved from that table: [field, id] pairs. */
   shared: [string, number][] | undefined;
-  inputs: WireMatrix[];
+  inputs: WireBlock[];
   /** Output blocks to write into, and whether each is known to be all zeros. */
-  outputs: WireMatrix[];
+  outputs: WireBlock[];
   fresh: boolean[];
 }
 
@@ -39,6 +54,27 @@ export type SharedDefinitions = [number, unknown][];
 export interface BatchRequest {
   batch: number;
   tasks: WireTask[];
+  /** Slabs the pool let go: the worker drops them from its table first. */
+  forget: number[] | undefined;
+}
+
+/** A worker's table of the pool's slabs, by id. */
+export class SlabTable {
+  private readonly slabs = new Map<number, SharedArrayBuffer>();
+
+  block(w: WireBlock): Matrix {
+    if (!("slab" in w)) return fromWire(w);
+    let sab = w.sab;
+    if (sab !== undefined) this.slabs.set(w.slab, sab);
+    else sab = this.slabs.get(w.slab);
+    if (sab === undefined)
+      throw new Error(`dsfabric internal error: slab ${w.slab} is not in the worker's table`);
+    return new Matrix(w.rows, w.cols, new Float64Array(sab, w.offset * 8, w.rows * w.cols));
+  }
+
+  forget(ids: readonly number[]): void {
+    for (const id of ids) this.slabs.delete(id);
+  }
 }
 
 /**

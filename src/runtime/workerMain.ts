@@ -10,7 +10,7 @@ import { SuppliedOutputs } from "../core/kernels/outputs.ts";
 import { runKernel } from "../core/kernels/registry.ts";
 import { linalg } from "../core/linalg/selectBackend.ts";
 import { SharedValueTable } from "./sharedValues.ts";
-import { errorToWire, fromWire, outputToWire } from "./wire.ts";
+import { errorToWire, outputToWire, SlabTable } from "./wire.ts";
 import type { BatchReply, BatchRequest, WireResult, WireTask } from "./wire.ts";
 
 interface WorkerConfig {
@@ -20,12 +20,13 @@ interface WorkerConfig {
 const config = workerData as WorkerConfig;
 linalg().setBlasThreads(config.blasThreads);
 const table = new SharedValueTable();
+const slabs = new SlabTable();
 
 function runTask(task: WireTask): WireResult {
   try {
     const attrs = table.decode(task);
-    const inputs = task.inputs.map(fromWire);
-    const supplied = task.outputs.map(fromWire);
+    const inputs = task.inputs.map((w) => slabs.block(w));
+    const supplied = task.outputs.map((w) => slabs.block(w));
     const outputs = runKernel(
       task.kernel as KernelName,
       inputs,
@@ -39,6 +40,8 @@ function runTask(task: WireTask): WireResult {
 }
 
 parentPort?.on("message", (request: BatchRequest) => {
+  if (request.forget !== undefined) slabs.forget(request.forget);
+  if (request.tasks.length === 0) return;
   const reply: BatchReply = { batch: request.batch, results: request.tasks.map(runTask) };
   parentPort?.postMessage(reply);
 });

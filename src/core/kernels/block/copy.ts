@@ -59,7 +59,8 @@ function checkRect(
 /**
  * Copies a rows x cols rectangle: dst[dstOffset + i*dstStride + j] = src[srcOffset + i*srcStride + j].
  * Rows are copied in order, each as by `TypedArray.set` (so overlapping views copy like memmove per row,
- * or as one memmove when both views are contiguous). An empty rectangle copies nothing.
+ * or as one memmove when both views are contiguous). An empty rectangle copies nothing. `backend` forces
+ * one implementation (tests and benchmarks); `"native"` throws when the addon lacks it.
  *
  * @example
  * ```ts
@@ -98,7 +99,8 @@ export function copyRect(
 /**
  * Transposes a rows x cols rectangle: dst[dstOffset + j*dstStride + i] = src[srcOffset + i*srcStride + j],
  * so dst receives cols lines of rows values. The two rectangles' spans must not share memory (an in-place
- * transpose is not supported: it throws). An empty rectangle writes nothing.
+ * transpose is not supported: it throws). An empty rectangle writes nothing. `backend` is as for
+ * `copyRect`.
  *
  * @example
  * ```ts

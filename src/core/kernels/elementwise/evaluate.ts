@@ -23,7 +23,8 @@ const mapIndex = { value: 0, square: 1, nonzero: 2 } as const;
  * Writes every element of `out` (rows x cols, row-major) with the program's value. Inputs follow
  * `program.layouts`: "full" rows*cols values, "row" cols, "col" rows, "scalar" 1. `out` may be one of the
  * "full" inputs (in place); any other overlap of `out` with an input runs the sequential JavaScript loop.
- * NaN propagates as in JavaScript (`Math.min(NaN, 1)` is NaN); an empty block writes nothing.
+ * NaN propagates as in JavaScript (`Math.min(NaN, 1)` is NaN); an empty block writes nothing. `backend`
+ * forces one implementation (tests and benchmarks); `"native"` throws when the addon lacks the VM.
  *
  * @example
  * ```ts
@@ -73,8 +74,9 @@ function overlapsPartly(
  * Sums map(v) of the program's values v without storing them: `axis` 0 gives totals[j] for each column j
  * (cols values), 1 gives totals[i] for each row (rows values), "all" gives totals[0]. `map` is "value" (v),
  * "square" (v * v) or "nonzero" (1 when v !== 0, NaN included). Empty lanes sum to 0; a NaN value makes its
- * lane NaN. The native VM adds tiles in 32 lanes with compensated tile totals; JavaScript adds in 4
- * accumulators; both stay within about 1e-15 relative of an exact sum for data without cancellation.
+ * lane NaN. The native VM sums each 512-value tile in 32 accumulators and adds the tile sums with Neumaier's
+ * compensation (axis 0 adds row by row into the totals); JavaScript uses 4 accumulators per row. The orders
+ * differ, so the backends agree to rounding, not bit for bit. `backend` is as for `evaluateProgram`.
  *
  * @example
  * ```ts
