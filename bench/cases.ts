@@ -1,17 +1,29 @@
 /**
- * Benchmark cases: what each one computes, on which sizes, and how many bytes it must move at least (its
- * memory-bandwidth floor). The same specs go to bench/peers.py, which runs the NumPy and dask.array versions.
+ * Benchmark cases: what each one computes, on which sizes, and its floor (the bytes it must move at least,
+ * and at which of the two measured rates; see bench/floors.ts). The same specs go to bench/peers.py, which
+ * runs the NumPy and dask.array versions; bench/dsCases.ts builds the dsfabric versions.
  */
-import type { BenchArray, BenchDs } from "./dsapi.ts";
+import type { Floor } from "./floors.ts";
 
-export type CaseKind = "elementwise" | "sum" | "transpose" | "rechunk" | "matmul";
+export type CaseKind =
+  | "elementwise"
+  | "chain-sum"
+  | "sum"
+  | "collect"
+  | "transpose"
+  | "transpose-collect"
+  | "rechunk"
+  | "matmul"
+  | "gram"
+  | "gram-loop"
+  | "waves";
 
 /** One case, serialisable to JSON for the Python side. */
 export interface CaseSpec {
   readonly name: string;
   readonly kind: CaseKind;
   readonly description: string;
-  /** Shape of the result's operands: [n, m] (for matmul: A is n x inner, B is inner x m). */
+  /** Shape of the operands: [n, m] (for matmul: A is n x inner, B is inner x m). */
   readonly shape: [number, number];
   readonly block: [number, number];
   readonly seed: number;
@@ -21,10 +33,26 @@ export interface CaseSpec {
   readonly rechunkTo?: [number, number];
   /** matmul: inner dimension. */
   readonly inner?: number;
-  /** Bytes that must be read + written at least; null when the floor is compute (matmul). */
-  readonly floorBytes: number | null;
-  /** Floating-point operations (matmul only), for GFLOP/s. */
+  /** gram, gram-loop: rounds per timed run; waves: waves per timed run. */
+  readonly rounds?: number;
+  /** gram, gram-loop: the scalar c of (x * c)ᵀ x. */
+  readonly scalar?: number;
+  /** waves: tasks per timed run (blocks x waves), for µs per task. */
+  readonly tasks?: number;
+  /** The memory floor; null when there is none (dense algebra: BLAS peak; per-task cost). */
+  readonly floor: Floor | null;
+  /** What to say instead of a floor when `floor` is null. */
+  readonly noFloor?: string;
+  /** Floating-point operations per timed run, for GFLOP/s. */
   readonly flops?: number;
+  /** Bytes of inputs + output (elementwise: the peak-RSS budget is 3x this). */
+  readonly ioBytes: number;
+  /** Bytes of the inputs (gram-loop: RSS is flat when it grows by less than 10% of this). */
+  readonly inputBytes: number;
+  /** False for dsfabric-only checks (the gram-loop memory check): not sent to the peers. */
+  readonly peers: boolean;
+  /** Run once, without warm-up or repeats (long checks). */
+  readonly once?: boolean;
 }
 
 export interface CaseOptions {
@@ -35,16 +63,29 @@ export interface CaseOptions {
   readonly block: [number, number];
   /** Block size the rechunk case converts to (default [block rows / 2, block cols * 2]). */
   readonly rechunkTo: [number, number];
+  /** Block size of the small-blocks case (default 128x128: 4,096 blocks of an 8192x8192 array). */
+  readonly smallBlock: [number, number];
+  /** gram: x is rows x cols in blocks of blockRows x cols (default 200,000 x 200 in 10,000-row blocks). */
+  readonly gram: { rows: number; cols: number; blockRows: number; rounds: number; loopRounds: number };
+  /** waves: `blocks` blocks of side x side, `waves` rounds of y = y + 1 (default 1,000 of 100x100, 50). */
+  readonly waves: { blocks: number; side: number; waves: number };
 }
 
 export const CASE_NAMES = [
   "elementwise",
+  "small-blocks",
+  "chain-sum",
   "sum-axis0",
   "sum-axis1",
   "sum-all",
+  "collect",
   "transpose",
+  "transpose-collect",
   "rechunk",
   "matmul",
+  "gram",
+  "waves",
+  "gram-loop",
 ] as const;
 
 const F64 = 8;
@@ -53,35 +94,102 @@ function fmtShape(s: readonly number[]): string {
   return s.join("x");
 }
 
+function nBlocks(shape: readonly [number, number], block: readonly [number, number]): number {
+  return Math.ceil(shape[0] / block[0]) * Math.ceil(shape[1] / block[1]);
+}
+
 export function buildCases(o: CaseOptions): CaseSpec[] {
   const n = o.size;
-  const elems = n * n;
+  const bytes = F64 * n * n;
   const shape: [number, number] = [n, n];
-  const base = { shape, block: o.block, seed: 42 };
+  const base = { shape, block: o.block, seed: 42, peers: true };
+  const on = `on ${fmtShape(shape)}`;
+  const read = (arrays: number): Floor => ({ rate: "read", bytes: arrays * bytes });
+  const copy = (arrays: number): Floor => ({ rate: "copy", bytes: arrays * bytes });
   const k = o.matmulSize;
+  const g = o.gram;
+  const gramShape: [number, number] = [g.rows, g.cols];
+  const gramBytes = F64 * g.rows * g.cols;
+  const gramFlops = 2 * g.cols * g.cols * g.rows;
+  const gramBase = {
+    shape: gramShape,
+    block: [g.blockRows, g.cols] as [number, number],
+    seed: 7,
+    scalar: 1.0001,
+    floor: null,
+    noFloor: "BLAS peak (GFLOP/s)",
+    ioBytes: gramBytes + F64 * g.cols * g.cols,
+    inputBytes: gramBytes,
+  };
+  const gramOp = `(x * c)ᵀ x of ${fmtShape(gramShape)} in ${fmtShape(gramBase.block)} blocks, gathered`;
+  const w = o.waves;
+  const wavesShape: [number, number] = [w.blocks * w.side, w.side];
   const sums = ([0, 1, null] as const).map((axis): CaseSpec => ({
     ...base,
     name: axis === null ? "sum-all" : `sum-axis${axis}`,
     kind: "sum",
     axis,
-    description: `x.sum(${axis ?? ""}) on ${fmtShape(shape)}: reads x once`,
-    floorBytes: F64 * elems,
+    description: `x.sum(${axis ?? ""}) ${on}: reads x once`,
+    floor: read(1),
+    ioBytes: bytes,
+    inputBytes: bytes,
   }));
   return [
     {
       ...base,
       name: "elementwise",
       kind: "elementwise",
-      description: `sqrt((x + y) * 2) on ${fmtShape(shape)}: reads x and y, writes the result`,
-      floorBytes: 3 * F64 * elems,
+      description: `sqrt((x + y) * 2) ${on}, materialised: reads x and y, writes the result`,
+      floor: copy(3),
+      ioBytes: 3 * bytes,
+      inputBytes: 2 * bytes,
+    },
+    {
+      ...base,
+      name: "small-blocks",
+      kind: "elementwise",
+      block: o.smallBlock,
+      description: `the elementwise chain ${on} in ${fmtShape(o.smallBlock)} blocks (${nBlocks(shape, o.smallBlock)} blocks)`,
+      floor: copy(3),
+      ioBytes: 3 * bytes,
+      inputBytes: 2 * bytes,
+    },
+    {
+      ...base,
+      name: "chain-sum",
+      kind: "chain-sum",
+      description: `sqrt((x + y) * 2).sum() ${on}: reads x and y, writes nothing`,
+      floor: read(2),
+      ioBytes: 2 * bytes,
+      inputBytes: 2 * bytes,
     },
     ...sums,
     {
       ...base,
+      name: "collect",
+      kind: "collect",
+      description: `await x.collect() ${on}: gathers ${bytes / 2 ** 20} MiB into one Matrix`,
+      floor: copy(2),
+      ioBytes: 2 * bytes,
+      inputBytes: bytes,
+    },
+    {
+      ...base,
       name: "transpose",
       kind: "transpose",
-      description: `materialised x.T of ${fmtShape(shape)}: reads and writes every element`,
-      floorBytes: 2 * F64 * elems,
+      description: `materialised x.T ${on}: reads and writes every element`,
+      floor: copy(2),
+      ioBytes: 2 * bytes,
+      inputBytes: bytes,
+    },
+    {
+      ...base,
+      name: "transpose-collect",
+      kind: "transpose-collect",
+      description: `await x.T.collect() ${on}: a transposed gather into one Matrix`,
+      floor: copy(2),
+      ioBytes: 2 * bytes,
+      inputBytes: bytes,
     },
     {
       ...base,
@@ -89,7 +197,9 @@ export function buildCases(o: CaseOptions): CaseSpec[] {
       kind: "rechunk",
       rechunkTo: o.rechunkTo,
       description: `rechunk ${fmtShape(shape)} from ${fmtShape(o.block)} to ${fmtShape(o.rechunkTo)} blocks: reads and writes every element`,
-      floorBytes: 2 * F64 * elems,
+      floor: copy(2),
+      ioBytes: 2 * bytes,
+      inputBytes: bytes,
     },
     {
       ...base,
@@ -97,61 +207,46 @@ export function buildCases(o: CaseOptions): CaseSpec[] {
       kind: "matmul",
       shape: [k, k],
       inner: k,
-      description: `x.matmul(y), ${fmtShape([k, k])} by ${fmtShape([k, k])}: 2n^3 flops, floor is the BLAS peak`,
-      floorBytes: null,
+      description: `x.matmul(y), ${fmtShape([k, k])} by ${fmtShape([k, k])}: 2n^3 flops`,
+      floor: null,
+      noFloor: "BLAS peak (GFLOP/s)",
       flops: 2 * k * k * k,
+      ioBytes: 3 * F64 * k * k,
+      inputBytes: 2 * F64 * k * k,
+    },
+    {
+      ...gramBase,
+      name: "gram",
+      kind: "gram",
+      peers: true,
+      rounds: g.rounds,
+      description: `${g.rounds} rounds of ${gramOp}: 2·${g.cols}²·${g.rows} flops a round`,
+      flops: g.rounds * gramFlops,
+    },
+    {
+      name: "waves",
+      kind: "waves",
+      shape: wavesShape,
+      block: [w.side, w.side],
+      seed: 11,
+      peers: true,
+      rounds: w.waves,
+      tasks: w.waves * w.blocks,
+      description: `${w.waves} waves of y = y.add(1); await y.persist() on ${w.blocks} blocks of ${fmtShape([w.side, w.side])}: ${w.waves * w.blocks} tasks`,
+      floor: null,
+      noFloor: "none (per-task cost)",
+      ioBytes: 2 * F64 * wavesShape[0] * wavesShape[1],
+      inputBytes: F64 * wavesShape[0] * wavesShape[1],
+    },
+    {
+      ...gramBase,
+      name: "gram-loop",
+      kind: "gram-loop",
+      peers: false,
+      once: true,
+      rounds: g.loopRounds,
+      description: `memory check: ${g.loopRounds} rounds of ${gramOp}, RSS after every round (dsfabric only, run once)`,
+      flops: g.loopRounds * gramFlops,
     },
   ];
-}
-
-/** The inputs of one case, generated before the clock starts, and the timed operation on them. */
-export interface DsfabricCase {
-  readonly inputs: BenchArray[];
-  /** Submits the operation. A number result (whole-array sum) has already been awaited. */
-  run(): Promise<BenchArray | number>;
-}
-
-function need(x: BenchArray, methods: readonly string[]): void {
-  const rec = x as unknown as Record<string, unknown>;
-  const missing = methods.filter((m) => !(m in rec) || (m !== "T" && typeof rec[m] !== "function"));
-  if (missing.length > 0) throw new Error(`DsArray lacks ${missing.map((m) => `.${m}`).join(", ")}`);
-}
-
-/** Builds the dsfabric side of a case; throws if the library lacks a method the case needs. */
-export function dsfabricCase(ds: BenchDs, c: CaseSpec): DsfabricCase {
-  const rand = (shape: [number, number], seed: number): BenchArray =>
-    ds.random(shape, { blockSize: c.block, seed });
-  const [n, m] = c.shape;
-  switch (c.kind) {
-    case "elementwise": {
-      const x = rand([n, m], c.seed);
-      const y = rand([n, m], c.seed + 1);
-      need(x, ["add", "mul", "sqrt"]);
-      return { inputs: [x, y], run: () => Promise.resolve(x.add(y).mul(2).sqrt()) };
-    }
-    case "sum": {
-      const x = rand([n, m], c.seed);
-      need(x, ["sum"]);
-      const axis = c.axis ?? null;
-      return { inputs: [x], run: () => (axis === null ? x.sum() : Promise.resolve(x.sum(axis))) };
-    }
-    case "transpose": {
-      const x = rand([n, m], c.seed);
-      need(x, ["T"]);
-      return { inputs: [x], run: () => Promise.resolve(x.T) };
-    }
-    case "rechunk": {
-      const x = rand([n, m], c.seed);
-      need(x, ["rechunk"]);
-      const to = c.rechunkTo ?? c.block;
-      return { inputs: [x], run: () => Promise.resolve(x.rechunk(to)) };
-    }
-    case "matmul": {
-      const inner = c.inner ?? n;
-      const a = rand([n, inner], c.seed);
-      const b = rand([inner, m], c.seed + 1);
-      need(a, ["matmul"]);
-      return { inputs: [a, b], run: () => Promise.resolve(a.matmul(b)) };
-    }
-  }
 }

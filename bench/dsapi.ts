@@ -27,8 +27,16 @@ export interface BenchArray {
   collect(): Promise<BenchMatrix>;
 }
 
+/** Options of `ds.matmul`: multiply by the transpose of an operand without building it. */
+export interface BenchMatmulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+}
+
 export interface BenchDs {
   random(shape: [number, number], options: { blockSize: [number, number]; seed?: number }): BenchArray;
+  /** Free-standing product op(a) · op(b), when the library offers it (the gram case prefers it). */
+  readonly matmul?: (a: BenchArray, b: BenchArray, options?: BenchMatmulOptions) => BenchArray;
 }
 
 /** How the harness waits for a result without (or, as a fallback, with) gathering it. */

@@ -8,7 +8,10 @@ document on stdout:
     {"env": {...}, "results": [{"name": ..., "numpy": {...}, "dask": {...}}, ...]}
 
 Each timing is a warm-up run followed by the median of `--repeats` runs; inputs are generated (and, for
-dask, persisted) before the clock starts. Progress goes to stderr.
+dask, persisted) before the clock starts. Each timing also carries `peak_rss_bytes`, the process's peak RSS
+over the timed runs (VmHWM, reset through /proc/self/clear_refs before each run), when that is writable.
+A case a peer has no equivalent for (NumPy and `waves`) reports `{"error": "not applicable: ..."}`.
+Progress goes to stderr.
 
 Usage:
     /usr/bin/python3 bench/peers.py --cases cases.json [--repeats 3] [--cores 2]
@@ -113,6 +116,10 @@ def numpy_copy_bandwidth(n_bytes=256 << 20, reps=5):
 # Cases
 
 
+class NotApplicable(Exception):
+    """A case that a peer has no equivalent for (reported as its reason, not as a failure)."""
+
+
 def numpy_case(case, seed):
     """Returns (prepare, run): prepare() builds inputs, run(inputs) does the timed work."""
     import numpy as np
@@ -128,10 +135,18 @@ def numpy_case(case, seed):
             lambda: (rand((n, m), seed), rand((n, m), seed + 1)),
             lambda xy: np.sqrt((xy[0] + xy[1]) * 2),
         )
+    if kind == "chain-sum":
+        return (
+            lambda: (rand((n, m), seed), rand((n, m), seed + 1)),
+            lambda xy: np.sqrt((xy[0] + xy[1]) * 2).sum(),
+        )
     if kind == "sum":
         axis = case.get("axis")
         return (lambda: (rand((n, m), seed),), lambda xs: xs[0].sum(axis=axis))
-    if kind == "transpose":
+    if kind == "collect":
+        # NumPy's array is already gathered: the equivalent is a copy into a new array.
+        return (lambda: (rand((n, m), seed),), lambda xs: xs[0].copy())
+    if kind in ("transpose", "transpose-collect"):
         return (lambda: (rand((n, m), seed),), lambda xs: np.ascontiguousarray(xs[0].T))
     if kind == "rechunk":
         # NumPy has no blocks: the dense equivalent of moving every element once is a full copy.
@@ -142,6 +157,18 @@ def numpy_case(case, seed):
             lambda: (rand((n, k), seed), rand((k, m), seed + 1)),
             lambda ab: ab[0] @ ab[1],
         )
+    if kind == "gram":
+        c = float(case["scalar"])
+        rounds = int(case["rounds"])
+
+        def gram(xs):
+            for _ in range(rounds):
+                g = (xs[0] * c).T @ xs[0]
+            return g
+
+        return (lambda: (rand((n, m), seed),), gram)
+    if kind == "waves":
+        raise NotApplicable("NumPy has no tasks: waves measures a scheduler's per-task cost")
     raise ValueError(f"unknown case kind {kind!r}")
 
 
@@ -166,13 +193,23 @@ def dask_case(case, seed, cores):
             lambda: (rand((n, m), seed), rand((n, m), seed + 1)),
             lambda xy: da.sqrt((xy[0] + xy[1]) * 2).persist(**opts),
         )
+    if kind == "chain-sum":
+        return (
+            lambda: (rand((n, m), seed), rand((n, m), seed + 1)),
+            lambda xy: da.sqrt((xy[0] + xy[1]) * 2).sum().compute(**opts),
+        )
     if kind == "sum":
         axis = case.get("axis")
         if axis is None:
             return (lambda: (rand((n, m), seed),), lambda xs: xs[0].sum().compute(**opts))
         return (lambda: (rand((n, m), seed),), lambda xs: xs[0].sum(axis=axis).persist(**opts))
+    if kind == "collect":
+        return (lambda: (rand((n, m), seed),), lambda xs: xs[0].compute(**opts))
     if kind == "transpose":
         return (lambda: (rand((n, m), seed),), lambda xs: materialise(xs[0].T))
+    if kind == "transpose-collect":
+        # compute() concatenates the transposed chunks into one new C-contiguous array.
+        return (lambda: (rand((n, m), seed),), lambda xs: xs[0].T.compute(**opts))
     if kind == "rechunk":
         target = tuple(case["rechunkTo"])
         return (lambda: (rand((n, m), seed),), lambda xs: materialise(xs[0].rechunk(target)))
@@ -182,26 +219,71 @@ def dask_case(case, seed, cores):
             lambda: (rand((n, k), seed), rand((k, m), seed + 1)),
             lambda ab: (ab[0] @ ab[1]).persist(**opts),
         )
+    if kind == "gram":
+        c = float(case["scalar"])
+        rounds = int(case["rounds"])
+
+        def gram(xs):
+            for _ in range(rounds):
+                g = ((xs[0] * c).T @ xs[0]).compute(**opts)
+            return g
+
+        return (lambda: (rand((n, m), seed),), gram)
+    if kind == "waves":
+        waves = int(case["rounds"])
+
+        def run_waves(ys):
+            y = ys[0]
+            for _ in range(waves):
+                y = (y + 1).persist(**opts)
+            return y
+
+        return (lambda: (rand((n, m), seed),), run_waves)
     raise ValueError(f"unknown case kind {kind!r}")
+
+
+def reset_peak_rss():
+    """Resets the kernel's RSS high-water mark (VmHWM); False where /proc/self/clear_refs is not writable."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_bytes():
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return None
 
 
 def time_case(prepare, run, repeats):
     inputs = prepare()
+    peaks = []
     try:
         out = run(inputs)  # warm-up
         del out
         gc.collect()
         samples = []
         for _ in range(repeats):
+            watched = reset_peak_rss()
             t0 = time.perf_counter()
             out = run(inputs)
             samples.append((time.perf_counter() - t0) * 1e3)
+            if watched:
+                peaks.append(peak_rss_bytes())
             del out
             gc.collect()
     finally:
         del inputs
         gc.collect()
-    return {"samples_ms": samples, "median_ms": statistics.median(samples), "min_ms": min(samples)}
+    timing = {"samples_ms": samples, "median_ms": statistics.median(samples), "min_ms": min(samples)}
+    if peaks and all(p is not None for p in peaks):
+        timing["peak_rss_bytes"] = max(peaks)
+    return timing
 
 
 def run_cases(cases, repeats, cores, peers):
@@ -218,6 +300,9 @@ def run_cases(cases, repeats, cores, peers):
                     prepare, run = dask_case(case, seed, cores)
                 entry[peer] = time_case(prepare, run, repeats)
                 log(f"{case['name']}: {peer} median {entry[peer]['median_ms']:.1f} ms")
+            except NotApplicable as e:
+                entry[peer] = {"error": f"not applicable: {e}"}
+                log(f"{case['name']}: {peer}: {entry[peer]['error']}")
             except Exception as e:  # noqa: BLE001 - report per case, never abort the run
                 entry[peer] = {"error": f"{type(e).__name__}: {e}"}
                 log(f"{case['name']}: {peer} failed: {entry[peer]['error']}")

@@ -21,7 +21,15 @@ const APT_PACKAGES = [
 
 export type PeerName = "numpy" | "dask";
 
-export type PeerTiming = { samples_ms: number[]; median_ms: number; min_ms: number } | { error: string };
+export type PeerTiming =
+  | {
+      samples_ms: number[];
+      median_ms: number;
+      min_ms: number;
+      /** Peak RSS of the Python process over the timed runs (VmHWM after clear_refs), when measurable. */
+      peak_rss_bytes?: number;
+    }
+  | { error: string };
 
 export interface PeerResult {
   name: string;
@@ -117,7 +125,13 @@ function parseTiming(v: unknown): PeerTiming | undefined {
     typeof v["median_ms"] === "number" &&
     typeof v["min_ms"] === "number"
   ) {
-    return { samples_ms: samples, median_ms: v["median_ms"], min_ms: v["min_ms"] };
+    const peak = v["peak_rss_bytes"];
+    return {
+      samples_ms: samples,
+      median_ms: v["median_ms"],
+      min_ms: v["min_ms"],
+      peak_rss_bytes: typeof peak === "number" ? peak : undefined,
+    };
   }
   return { error: "peers.py printed a malformed timing" };
 }

@@ -1,28 +1,34 @@
 /**
- * Results: the per-case comparison table, the performance-target checks (reports, never failures) and the
- * matmul GFLOP/s lines. The table is Markdown so it can be pasted into docs/benchmarks.md.
+ * Results: the per-case comparison table and the notes on missing numbers. The table is Markdown so it can
+ * be pasted into docs/benchmarks.md. Target checks and the extra lines are in bench/targets.ts.
  */
 import type { CaseSpec } from "./cases.ts";
+import type { LoopMemory } from "./memory.ts";
 
 export type Outcome =
-  { ok: true; samplesMs: number[]; medianMs: number; minMs: number } | { ok: false; reason: string };
+  | {
+      ok: true;
+      samplesMs: number[];
+      medianMs: number;
+      minMs: number;
+      /** Peak RSS of the process during the timed runs (the maximum over them), bytes. */
+      peakRssBytes?: number;
+      /** RSS just before the timed runs started (inputs resident), the lowest over them, bytes. */
+      startRssBytes?: number;
+      /** gram-loop: RSS after each round and whether it is flat. */
+      loop?: LoopMemory;
+      /** How dsfabric expressed the case, when the library offered a choice. */
+      variant?: string;
+    }
+  | { ok: false; reason: string };
 
 export interface CaseResult {
   readonly spec: CaseSpec;
-  /** floorBytes / copy bandwidth, in ms; null when the floor is not a memory one (matmul). */
+  /** The floor in ms (bench/floors.ts); null when the case has no memory floor. */
   readonly floorMs: number | null;
   readonly dsfabric: Outcome;
   readonly numpy: Outcome;
   readonly dask: Outcome;
-}
-
-export interface TargetCheck {
-  readonly case: string;
-  readonly target: string;
-  /** The measured value in the target's unit, or null when a side is missing. */
-  readonly value: number | null;
-  readonly status: "OK" | "MISSED" | "n/a";
-  readonly text: string;
 }
 
 export function median(xs: readonly number[]): number {
@@ -31,18 +37,18 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-const ms = (o: Outcome): number | null => (o.ok ? o.medianMs : null);
+export const ms = (o: Outcome): number | null => (o.ok ? o.medianMs : null);
 
-function fmtMs(v: number | null): string {
+export function fmtMs(v: number | null): string {
   if (v === null) return "n/a";
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 }
 
-function fmtRatio(v: number | null): string {
+export function fmtRatio(v: number | null): string {
   return v === null || !Number.isFinite(v) ? "n/a" : `${v.toFixed(2)}x`;
 }
 
-function ratio(a: number | null, b: number | null): number | null {
+export function ratio(a: number | null, b: number | null): number | null {
   return a === null || b === null || b === 0 ? null : a / b;
 }
 
@@ -99,106 +105,4 @@ export function missingNotes(results: readonly CaseResult[]): string[] {
     }
   }
   return [...groups.values()].map((g) => `${g.side} not available (${g.cases.join(", ")}): ${g.reason}`);
-}
-
-function check(
-  caseName: string,
-  target: string,
-  value: number | null,
-  ok: (v: number) => boolean,
-  show: (v: number) => string,
-): TargetCheck {
-  if (value === null)
-    return { case: caseName, target, value, status: "n/a", text: `${caseName}: target ${target}: n/a` };
-  const status = ok(value) ? "OK" : "MISSED";
-  return {
-    case: caseName,
-    target,
-    value,
-    status,
-    text: `${caseName}: target ${target}: ${show(value)} ${status}`,
-  };
-}
-
-export function gflops(flops: number, timeMs: number | null): number | null {
-  return timeMs === null ? null : flops / (timeMs / 1e3) / 1e9;
-}
-
-/** Performance targets of ARCHITECTURE.md, checked on this run's numbers. */
-export function targetChecks(results: readonly CaseResult[]): TargetCheck[] {
-  const byName = new Map(results.map((r) => [r.spec.name, r]));
-  const numpyTranspose = byName.get("transpose")?.numpy;
-  const numpyTransposeMs = numpyTranspose ? ms(numpyTranspose) : null;
-  const checks: TargetCheck[] = [];
-  for (const r of results) {
-    const ours = ms(r.dsfabric);
-    const name = r.spec.name;
-    switch (r.spec.kind) {
-      case "elementwise":
-      case "sum":
-        checks.push(
-          check(
-            name,
-            "<= 1.3x floor",
-            ratio(ours, r.floorMs),
-            (v) => v <= 1.3,
-            (v) => `${v.toFixed(2)}x`,
-          ),
-        );
-        break;
-      case "transpose":
-      case "rechunk":
-        checks.push(
-          check(
-            name,
-            ">= 2x faster than NumPy's transposed copy",
-            ratio(numpyTransposeMs, ours),
-            (v) => v >= 2,
-            (v) => `${v.toFixed(2)}x`,
-          ),
-        );
-        break;
-      case "matmul": {
-        const flops = r.spec.flops ?? 0;
-        const oursG = gflops(flops, ours);
-        const npG = gflops(flops, ms(r.numpy));
-        checks.push(
-          check(
-            name,
-            ">= 0.9x NumPy GFLOP/s",
-            ratio(oursG, npG),
-            (v) => v >= 0.9,
-            (v) => `${v.toFixed(2)}x`,
-          ),
-        );
-        break;
-      }
-    }
-  }
-  return checks;
-}
-
-/** Extra lines: matmul GFLOP/s, and how the elementwise chain compares with the peers (expected ~2x). */
-export function infoLines(results: readonly CaseResult[]): string[] {
-  const lines: string[] = [];
-  for (const r of results) {
-    if (r.spec.kind === "matmul" && r.spec.flops !== undefined) {
-      const f = (o: Outcome): string => {
-        const g = gflops(r.spec.flops ?? 0, ms(o));
-        return g === null ? "n/a" : g.toFixed(1);
-      };
-      const oursG = gflops(r.spec.flops, ms(r.dsfabric));
-      const npG = gflops(r.spec.flops, ms(r.numpy));
-      lines.push(
-        `${r.spec.name} GFLOP/s: dsfabric ${f(r.dsfabric)}, numpy ${f(r.numpy)}, dask ${f(r.dask)}; ours/numpy ${fmtRatio(ratio(oursG, npG))}`,
-      );
-    }
-    if (r.spec.kind === "elementwise") {
-      const ours = ms(r.dsfabric);
-      lines.push(
-        `${r.spec.name} speed-up over the peers (design expects ~2x from fusion): numpy/ours ${fmtRatio(ratio(ms(r.numpy), ours))}, dask/ours ${fmtRatio(ratio(ms(r.dask), ours))}`,
-      );
-    }
-  }
-  return lines;
 }
