@@ -119,6 +119,7 @@ export class BufferPool {
     const fresh = slab === undefined;
     if (slab === undefined) {
       this.counters.misses++;
+      this.evictOtherClasses(size);
       slab = {
         id: this.nextSlabId++,
         sab: new SharedArrayBuffer(size),
@@ -188,6 +189,30 @@ export class BufferPool {
     return slab;
   }
 
+  /**
+   * On a miss, idle memory of other sizes is let go for as many bytes as the new buffer takes: memory that
+   * a loop's new block size will not reuse must not stay on top of what it allocates.
+   */
+  private evictOtherClasses(size: number): void {
+    let freed = 0;
+    for (const [bytes, list] of this.idle) {
+      if (bytes === size) continue;
+      while (freed < size && list.length > 0) {
+        const slab = list.pop() as Slab;
+        this.idleBytes -= slab.bytes;
+        freed += slab.bytes;
+        this.discard(slab);
+      }
+      if (list.length === 0) this.idle.delete(bytes);
+      if (freed >= size) return;
+    }
+  }
+
+  /** Left to the collector, once the workers forget it too. */
+  private discard(slab: Slab): void {
+    for (const listener of this.discardListeners) listener(slab.id, slab.bytes);
+  }
+
   private reclaim(slab: Slab, generation: number): void {
     if (slab.generation !== generation || !this.outstanding.has(slab)) return;
     this.registry.unregister(slab);
@@ -195,8 +220,7 @@ export class BufferPool {
     this.outstandingBytes -= slab.bytes;
     slab.twin = undefined;
     if (this.idleBytes + slab.bytes > this.options.maxIdleBytes) {
-      // Left to the collector, once the workers forget it too.
-      for (const listener of this.discardListeners) listener(slab.id, slab.bytes);
+      this.discard(slab);
       return;
     }
     let list = this.idle.get(slab.bytes);

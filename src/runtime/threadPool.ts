@@ -178,7 +178,7 @@ export class ThreadPool implements Executor {
     });
     const id = this.nextBatch++;
     slot.batches.set(id, batch);
-    const request: BatchRequest = { batch: id, tasks, forget: this.takeForget(slot) };
+    const request: BatchRequest = { batch: id, tasks, ...this.takeForget(slot) };
     slot.worker.postMessage(request);
   }
 
@@ -199,18 +199,19 @@ export class ThreadPool implements Executor {
       slot.forget.push(id);
       slot.forgetBytes += bytes;
       if (slot.batches.size === 0 && slot.forgetBytes >= FORGET_NOW_BYTES && !this.closed) {
-        const request: BatchRequest = { batch: 0, tasks: [], forget: this.takeForget(slot) };
+        const request: BatchRequest = { batch: 0, tasks: [], ...this.takeForget(slot) };
         slot.worker.postMessage(request);
       }
     }
   }
 
-  private takeForget(slot: Slot): number[] | undefined {
-    if (slot.forget.length === 0) return undefined;
-    const ids = slot.forget;
+  private takeForget(slot: Slot): Pick<BatchRequest, "forget" | "collect"> {
+    if (slot.forget.length === 0) return { forget: undefined, collect: false };
+    const forget = slot.forget;
+    const collect = slot.forgetBytes >= FORGET_NOW_BYTES;
     slot.forget = [];
     slot.forgetBytes = 0;
-    return ids;
+    return { forget, collect };
   }
 
   /** Drops the consumed front of the queue now and then, so it does not grow without bound. */

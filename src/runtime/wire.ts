@@ -56,6 +56,11 @@ export interface BatchRequest {
   tasks: WireTask[];
   /** Slabs the pool let go: the worker drops them from its table first. */
   forget: number[] | undefined;
+  /**
+   * Set when those slabs add up to enough memory that the worker should collect its garbage at once: a
+   * worker allocates little, so its collector would otherwise keep the dead buffers' memory for long.
+   */
+  collect: boolean;
 }
 
 /** A worker's table of the pool's slabs, by id. */

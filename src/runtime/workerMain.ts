@@ -9,6 +9,7 @@ import type { KernelName } from "../core/kernels/names.ts";
 import { SuppliedOutputs } from "../core/kernels/outputs.ts";
 import { runKernel } from "../core/kernels/registry.ts";
 import { linalg } from "../core/linalg/selectBackend.ts";
+import { collectGarbage } from "./collectGarbage.ts";
 import { SharedValueTable } from "./sharedValues.ts";
 import { errorToWire, outputToWire, SlabTable } from "./wire.ts";
 import type { BatchReply, BatchRequest, WireResult, WireTask } from "./wire.ts";
@@ -41,6 +42,7 @@ function runTask(task: WireTask): WireResult {
 
 parentPort?.on("message", (request: BatchRequest) => {
   if (request.forget !== undefined) slabs.forget(request.forget);
+  if (request.collect) collectGarbage();
   if (request.tasks.length === 0) return;
   const reply: BatchReply = { batch: request.batch, results: request.tasks.map(runTask) };
   parentPort?.postMessage(reply);
