@@ -183,14 +183,19 @@ function fusedBlockSubmitter(
   pending: PendingElementwise,
 ): (i: number, j: number) => BlockRef {
   const { program, inputsOf } = planOf(grid, pending);
+  // One attributes object per block shape: the runtime sends an object it has seen before as a number.
+  const attrsByShape = new Map<string, { program: ElementwiseProgram; rows: number; cols: number }>();
   return (i, j) => {
     const inputs = inputsOf(i, j);
     const rows = grid.rowChunks[i];
     const cols = grid.colChunks[j];
+    const shape = `${rows}x${cols}`;
+    let attrs = attrsByShape.get(shape);
+    if (attrs === undefined) attrsByShape.set(shape, (attrs = { program, rows, cols }));
     return engine().submit({
       op,
       kernel: "elementwise.fused",
-      attrs: { program, rows, cols },
+      attrs,
       inputs,
       outputs: [[rows, cols]],
       blockIndex: [i, j],

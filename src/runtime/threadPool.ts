@@ -3,8 +3,8 @@ import type { Matrix } from "../core/matrix.ts";
 import { RuntimeStateError } from "../core/errors.ts";
 import type { Executor, RunnableTask } from "./executor.ts";
 import { SharedValueSender } from "./sharedValues.ts";
-import { errorFromWire, outputFromWire, toWire } from "./wire.ts";
-import type { BatchReply, BatchRequest, WireBlock, WireTask } from "./wire.ts";
+import { BatchWriter, readReply, type BatchReply, type BatchRequest } from "./batchCodec.ts";
+import { errorFromWire } from "./wire.ts";
 import type { BufferPool } from "./bufferPool.ts";
 
 /** A task on its way to a worker, with the blocks the main thread must map the reply onto. */
@@ -165,31 +165,27 @@ export class ThreadPool implements Executor {
     for (let k = this.head; k < this.queue.length && !full(); k++) if (this.queue[k] !== undefined) add(k);
     while (this.head < this.queue.length && this.queue[this.head] === undefined) this.head++;
 
-    const tasks: WireTask[] = batch.map((d) => {
+    const writer: BatchWriter = new BatchWriter((m) => this.slabAt(slot, writer, m));
+    for (const d of batch) {
       const { blocks, fresh } = d.task.supplyOutputs();
       d.supplied = blocks;
-      return {
-        kernel: d.task.kernel,
-        ...slot.sender.encode(d.task.attrs),
-        inputs: d.inputs.map((m) => this.wireBlock(slot, m)),
-        outputs: blocks.map((m) => this.wireBlock(slot, m)),
-        fresh,
-      };
-    });
+      writer.add(d.task.kernel, slot.sender.encode(d.task.attrs), d.inputs, blocks, fresh);
+    }
     const id = this.nextBatch++;
     slot.batches.set(id, batch);
-    const request: BatchRequest = { batch: id, tasks, ...this.takeForget(slot) };
-    slot.worker.postMessage(request);
+    const { forget, collect } = this.takeForget(slot);
+    slot.worker.postMessage(writer.finish(id, forget, collect));
   }
 
-  /** Pooled memory goes by slab id once the worker has the slab; anything else as its typed array. */
-  private wireBlock(slot: Slot, m: Matrix): WireBlock {
+  /** Pooled memory goes by slab id, with the slab itself the first time this worker meets it. */
+  private slabAt(slot: Slot, writer: BatchWriter, m: Matrix): { slab: number; offset: number } | undefined {
     const slab = this.pool.slabOf(m);
-    if (slab === undefined) return toWire(m);
-    const known = slot.slabs.has(slab.id);
-    if (!known) slot.slabs.add(slab.id);
-    const offset = m.data.byteOffset / 8;
-    return { rows: m.rows, cols: m.cols, slab: slab.id, offset, sab: known ? undefined : slab.sab };
+    if (slab === undefined) return undefined;
+    if (!slot.slabs.has(slab.id)) {
+      slot.slabs.add(slab.id);
+      writer.slabs.push([slab.id, slab.sab]);
+    }
+    return { slab: slab.id, offset: m.data.byteOffset / 8 };
   }
 
   /** The pool let a slab go: every worker that has it must drop it, or its memory stays alive. */
@@ -199,8 +195,8 @@ export class ThreadPool implements Executor {
       slot.forget.push(id);
       slot.forgetBytes += bytes;
       if (slot.batches.size === 0 && slot.forgetBytes >= FORGET_NOW_BYTES && !this.closed) {
-        const request: BatchRequest = { batch: 0, tasks: [], ...this.takeForget(slot) };
-        slot.worker.postMessage(request);
+        const { forget, collect } = this.takeForget(slot);
+        slot.worker.postMessage(new BatchWriter(() => undefined).finish(0, forget, collect));
       }
     }
   }
@@ -227,20 +223,15 @@ export class ThreadPool implements Executor {
     const batch = slot.batches.get(reply.batch);
     if (batch === undefined) return;
     slot.batches.delete(reply.batch);
-    reply.results.forEach((result, k) => {
-      const { task, inputs, supplied } = batch[k];
-      if (!result.ok) {
-        task.fail(errorFromWire(result.error));
-        return;
-      }
-      let outputs;
-      try {
-        outputs = result.outputs.map((w) => outputFromWire(w, inputs, supplied));
-      } catch (e) {
-        task.fail(e);
-        return;
-      }
-      task.complete(outputs, index);
+    const outcomes = readReply(
+      reply,
+      batch.map((d) => d.inputs),
+      batch.map((d) => d.supplied),
+    );
+    outcomes.forEach((outcome, k) => {
+      const { task } = batch[k];
+      if (outcome.ok) task.complete(outcome.outputs, index);
+      else task.fail(errorFromWire(outcome.error));
     });
     this.pump();
   }

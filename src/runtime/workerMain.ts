@@ -9,10 +9,10 @@ import type { KernelName } from "../core/kernels/names.ts";
 import { SuppliedOutputs } from "../core/kernels/outputs.ts";
 import { runKernel } from "../core/kernels/registry.ts";
 import { linalg } from "../core/linalg/selectBackend.ts";
+import { ReplyWriter, SlabTable, type BatchRequest } from "./batchCodec.ts";
 import { collectGarbage } from "./collectGarbage.ts";
 import { SharedValueTable } from "./sharedValues.ts";
-import { errorToWire, outputToWire, SlabTable } from "./wire.ts";
-import type { BatchReply, BatchRequest, WireResult, WireTask } from "./wire.ts";
+import { errorToWire } from "./wire.ts";
 
 interface WorkerConfig {
   blasThreads: number;
@@ -20,30 +20,35 @@ interface WorkerConfig {
 
 const config = workerData as WorkerConfig;
 linalg().setBlasThreads(config.blasThreads);
-const table = new SharedValueTable();
+const values = new SharedValueTable();
 const slabs = new SlabTable();
-
-function runTask(task: WireTask): WireResult {
-  try {
-    const attrs = table.decode(task);
-    const inputs = task.inputs.map((w) => slabs.block(w));
-    const supplied = task.outputs.map((w) => slabs.block(w));
-    const outputs = runKernel(
-      task.kernel as KernelName,
-      inputs,
-      attrs as never,
-      new SuppliedOutputs(supplied, task.fresh),
-    );
-    return { ok: true, outputs: outputs.map((m) => outputToWire(m, inputs, supplied)) };
-  } catch (e) {
-    return { ok: false, error: errorToWire(e) };
-  }
-}
 
 parentPort?.on("message", (request: BatchRequest) => {
   if (request.forget !== undefined) slabs.forget(request.forget);
   if (request.collect) collectGarbage();
-  if (request.tasks.length === 0) return;
-  const reply: BatchReply = { batch: request.batch, results: request.tasks.map(runTask) };
-  parentPort?.postMessage(reply);
+  if (request.kernels.length === 0) return;
+  const reply = new ReplyWriter();
+  let tasks;
+  try {
+    tasks = slabs.read(request);
+  } catch (e) {
+    for (let k = 0; k < request.kernels.length; k++) reply.failed(errorToWire(e));
+    parentPort?.postMessage(reply.finish(request.batch));
+    return;
+  }
+  for (const task of tasks) {
+    try {
+      const attrs = values.decode(task.encoded);
+      const outputs = runKernel(
+        task.kernel as KernelName,
+        task.inputs,
+        attrs as never,
+        new SuppliedOutputs(task.supplied, task.fresh),
+      );
+      reply.ok(outputs, task.inputs, task.supplied);
+    } catch (e) {
+      reply.failed(errorToWire(e));
+    }
+  }
+  parentPort?.postMessage(reply.finish(request.batch));
 });

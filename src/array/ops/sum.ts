@@ -1,6 +1,7 @@
 /**
  * The sum family: sum, mean, norm and countNonzero, all one tree reduction over `{count, total}` partials.
  */
+import type { KernelAttrs } from "../../core/kernels/names.ts";
 import type { SumFinish, SumMap } from "../../core/kernels/reduce/attrs.ts";
 import { partialLayout } from "../../core/kernels/reduce/layout.ts";
 import type { DsArray } from "../dsArray.ts";
@@ -24,16 +25,21 @@ function sumFamily(
   const axis = normalizeAxis(op, axisArg);
   const { splitEvery } = readOptions(op, options, ["splitEvery"]);
   const layout = partialLayout(axis);
+  const chunkAttrs = { axis, map };
+  // One attributes object per block shape (and program): repeated objects cross to a worker as a number.
+  const fusedAttrs = new Map<string, KernelAttrs<"reduce.sum.fusedChunk">>();
   const result = reduction(x, {
     op,
     axis,
     splitEvery,
     fields: () => 2,
-    chunk: () => ({ kernel: "reduce.sum.chunk", attrs: { axis, map } }),
-    fusedChunk: ({ rows, cols }, program) => ({
-      kernel: "reduce.sum.fusedChunk",
-      attrs: { axis, map, program, rows, cols },
-    }),
+    chunk: () => ({ kernel: "reduce.sum.chunk", attrs: chunkAttrs }),
+    fusedChunk: ({ rows, cols }, program) => {
+      const shape = `${rows}x${cols}`;
+      let attrs = fusedAttrs.get(shape);
+      if (attrs === undefined) fusedAttrs.set(shape, (attrs = { axis, map, program, rows, cols }));
+      return { kernel: "reduce.sum.fusedChunk", attrs };
+    },
     combine: { kernel: "reduce.sum.combine", attrs: { axis: layout } },
     aggregate: { kernel: "reduce.sum.aggregate", attrs: { axis: layout, finish } },
   });
