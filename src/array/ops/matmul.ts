@@ -45,9 +45,11 @@ function checkOperands(names: Names, a: unknown, b: unknown, options: unknown): 
 }
 
 /**
- * The blocked product op(a) · op(b). Output block (i, j) is Σₖ op(a)[i, k] · op(b)[k, j], computed by ONE
+ * The blocked product op(a) · op(b). Output block (i, j) is Σₖ op(a)[i, k] · op(b)[k, j], computed by one
  * `matmul.accumulate` task per output block that reads the pairs (a₀, b₀, a₁, b₁, ...) and accumulates
- * them into one result with the BLAS backend, so no partial product is ever stored. A transposed operand is
+ * them into one result with the BLAS backend, so no partial product is stored. When there are fewer output
+ * blocks than twice the workers (the Gram matrix of a tall array), the sum over k is cut into parts, one
+ * task each, added by one `block.addAll` task (see `innerParts`). A transposed operand is
  * never materialised: block (k, i) of a is passed with the transpose flag instead of block (i, k) of aᵀ.
  *
  * Blocking: the result has op(a)'s row chunks and op(b)'s column chunks. When the chunks of the inner
