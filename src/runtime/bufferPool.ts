@@ -26,6 +26,17 @@ interface Slab {
   twin: WeakRef<SharedArrayBuffer> | undefined;
 }
 
+/**
+ * A twin knows its slab through a symbol-keyed property rather than a WeakMap: thousands of WeakMap
+ * entries cost every garbage collection ephemeron processing, a property costs nothing.
+ */
+const SLAB = Symbol("dsfabric.slab");
+type TwinBuffer = SharedArrayBuffer & { [SLAB]?: Slab };
+
+function slabOfTwin(buffer: SharedArrayBuffer): Slab | undefined {
+  return (buffer as TwinBuffer)[SLAB];
+}
+
 interface HandOut {
   slab: Slab;
   generation: number;
@@ -78,7 +89,6 @@ export interface BufferPoolOptions {
 export class BufferPool {
   private readonly idle = new Map<number, Slab[]>();
   private readonly outstanding = new Set<Slab>();
-  private readonly slabOfTwin = new WeakMap<SharedArrayBuffer, Slab>();
   private readonly registry = new FinalizationRegistry<HandOut>((h) => this.reclaim(h.slab, h.generation));
   private readonly options: BufferPoolOptions;
   private idleBytes = 0;
@@ -137,9 +147,9 @@ export class BufferPool {
   release(m: Matrix): void {
     const twin = m.data.buffer;
     if (!(twin instanceof SharedArrayBuffer)) return;
-    const slab = this.slabOfTwin.get(twin);
+    const slab = slabOfTwin(twin);
     if (slab === undefined || !this.outstanding.has(slab)) return;
-    this.slabOfTwin.delete(twin);
+    delete (twin as TwinBuffer)[SLAB];
     this.reclaim(slab, slab.generation);
   }
 
@@ -151,7 +161,7 @@ export class BufferPool {
   slabOf(m: Matrix): { id: number; sab: SharedArrayBuffer } | undefined {
     const twin = m.data.buffer;
     if (!(twin instanceof SharedArrayBuffer)) return undefined;
-    return this.slabOfTwin.get(twin);
+    return slabOfTwin(twin);
   }
 
   /** Calls `listener` with the id of every slab the pool lets go (past its idle budget). */
@@ -176,7 +186,7 @@ export class BufferPool {
     slab.twin = new WeakRef(twin);
     const handOut: HandOut = { slab, generation: slab.generation };
     this.registry.register(twin, handOut, slab);
-    this.slabOfTwin.set(twin, slab);
+    (twin as TwinBuffer)[SLAB] = slab;
     this.outstanding.add(slab);
     this.outstandingBytes += slab.bytes;
     return new Matrix(rows, cols, new Float64Array(twin, 0, rows * cols));
