@@ -1,8 +1,7 @@
 import type { KernelName } from "../core/kernels/names.ts";
 import type { BlockRef } from "./blockRef.ts";
 import { BlockStore } from "./blockStore.ts";
-import type { BufferPool } from "./bufferPool.ts";
-import { type BufferPoolStats } from "./bufferPool.ts";
+import type { BufferPool, BufferPoolStats } from "./bufferPool.ts";
 import type { Executor } from "./executor.ts";
 import { Task, type TaskHost, type TaskSpec } from "./task.ts";
 
