@@ -3,26 +3,11 @@
  */
 import { Matrix } from "../core/matrix.ts";
 
-/** A block as it crosses a thread boundary: the typed array on a SharedArrayBuffer travels without a copy. */
-export interface WireMatrix {
-  rows: number;
-  cols: number;
-  data: Float64Array;
-}
-
 /** An error as it crosses a thread boundary (Error subclasses do not survive structured clone). */
 export interface WireError {
   name: string;
   message: string;
   stack: string | undefined;
-}
-
-export function toWire(m: Matrix): WireMatrix {
-  return { rows: m.rows, cols: m.cols, data: m.data };
-}
-
-export function fromWire(w: WireMatrix): Matrix {
-  return new Matrix(w.rows, w.cols, w.data);
 }
 
 /** Moves a block into shared memory if a kernel produced it elsewhere, so that later hand-offs stay copy-free. */

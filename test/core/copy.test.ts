@@ -5,19 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { copyRect, transposeRect } from "../../src/core/kernels/block/copy.ts";
-import type { StreamBackend } from "../../src/core/kernels/streamBackend.ts";
 import { ArgumentError, IndexError } from "../../src/core/errors.ts";
-import { nativeLoadFailure, nativeStreamKernels } from "../../src/core/linalg/nativeAddon.ts";
+import { backends } from "../support/streamBackends.ts";
 import { fillValues } from "../support/elementwisePrograms.ts";
-
-const native = nativeStreamKernels();
-if (native === undefined && process.env.CI !== undefined) {
-  throw new Error(`CI: the native stream kernels must be built here: ${nativeLoadFailure()}`);
-}
-if (native === undefined) {
-  console.log(`# native half skipped: ${nativeLoadFailure() ?? "the addon predates the stream kernels"}`);
-}
-const backends: StreamBackend[] = native === undefined ? ["js"] : ["js", "native"];
 
 /** A rectangle of rows x cols inside arrays with random offsets and strides (a stride >= its line length). */
 const caseArb = fc.record({

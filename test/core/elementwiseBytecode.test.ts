@@ -9,14 +9,8 @@ import {
   programBytecode,
 } from "../../src/core/kernels/elementwise/bytecode.ts";
 import type { ElementwiseExpr, ElementwiseProgram } from "../../src/core/kernels/elementwise/program.ts";
-import { nativeLoadFailure, nativeStreamKernels } from "../../src/core/linalg/nativeAddon.ts";
+import { native, nativeSkip as skip } from "../support/streamBackends.ts";
 import { programArb } from "../support/elementwisePrograms.ts";
-
-const native = nativeStreamKernels();
-const skip =
-  native === undefined
-    ? `native stream kernels not available: ${nativeLoadFailure() ?? "the addon predates them (rebuild it)"}`
-    : false;
 
 const x: ElementwiseExpr = { kind: "input", index: 0 };
 const two: ElementwiseExpr = { kind: "number", value: 2 };
@@ -102,7 +96,8 @@ test("programs with a user function have no bytecode; bytecode is cached per pro
 });
 
 test("the addon rejects malformed bytecode and short arrays with a RangeError", { skip }, () => {
-  if (native === undefined) return;
+  const kernels = native; // a local const, so the check below narrows it inside the closures too
+  if (kernels === undefined) return;
   const range = (message: RegExp) => ({ name: "RangeError", message });
   const ok = lowerProgram({
     expr: { kind: "binary", op: "add", left: x, right: two },
@@ -115,7 +110,7 @@ test("the addon rejects malformed bytecode and short arrays with a RangeError", 
     inputs = [new Float64Array(4)],
     out = new Float64Array(4),
     consts = ok.consts,
-  ) => native.evalProgram(code, consts, inputs, 2, 2, out);
+  ) => kernels.evalProgram(code, consts, inputs, 2, 2, out);
   run(ok.code);
   const patched = (at: number, value: number) => {
     const c = ok.code.slice();
@@ -137,11 +132,12 @@ test("the addon rejects malformed bytecode and short arrays with a RangeError", 
   );
   const readsReg = Int32Array.from([BYTECODE_VERSION, 1, 0, 1, 1, 2, 0, 1, 2, 1, 0, 0]);
   assert.throws(
-    () => native.evalProgram(readsReg, new Float64Array(0), [new Float64Array(4)], 2, 2, new Float64Array(4)),
+    () =>
+      kernels.evalProgram(readsReg, new Float64Array(0), [new Float64Array(4)], 2, 2, new Float64Array(4)),
     /reads a slot|before writing/,
   );
   assert.throws(
-    () => native.evalProgramSum(ok.code, ok.consts, [new Float64Array(4)], 2, 2, 0, 0, new Float64Array(1)),
+    () => kernels.evalProgramSum(ok.code, ok.consts, [new Float64Array(4)], 2, 2, 0, 0, new Float64Array(1)),
     /'totals' has 1 values but needs 2/,
   );
 });

@@ -9,17 +9,9 @@ import { evaluateProgram, evaluateProgramSum } from "../../src/core/kernels/elem
 import type { StreamBackend } from "../../src/core/kernels/elementwise/evaluate.ts";
 import type { ElementwiseProgram } from "../../src/core/kernels/elementwise/program.ts";
 import type { ReduceAxis, SumMap } from "../../src/core/kernels/reduce/attrs.ts";
-import { nativeLoadFailure, nativeStreamKernels } from "../../src/core/linalg/nativeAddon.ts";
+import { backends } from "../support/streamBackends.ts";
 import { fillValues, makeInputs, programArb, shapeArb, sharedView } from "../support/elementwisePrograms.ts";
 
-const native = nativeStreamKernels();
-if (native === undefined && process.env.CI !== undefined) {
-  throw new Error(`CI: the native stream kernels must be built here: ${nativeLoadFailure()}`);
-}
-if (native === undefined) {
-  console.log(`# native half skipped: ${nativeLoadFailure() ?? "the addon predates the stream kernels"}`);
-}
-const backends: StreamBackend[] = native === undefined ? ["js"] : ["js", "native"];
 const axes: ReduceAxis[] = [0, 1, "all"];
 const maps: SumMap[] = ["value", "square", "nonzero"];
 

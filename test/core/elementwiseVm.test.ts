@@ -9,7 +9,7 @@ import { compileProgram } from "../../src/core/kernels/elementwise/compile.ts";
 import { evaluateProgram } from "../../src/core/kernels/elementwise/evaluate.ts";
 import type { StreamBackend } from "../../src/core/kernels/elementwise/evaluate.ts";
 import type { ElementwiseExpr, ElementwiseProgram } from "../../src/core/kernels/elementwise/program.ts";
-import { nativeLoadFailure, nativeStreamKernels } from "../../src/core/linalg/nativeAddon.ts";
+import { backends, nativeSkip as skip } from "../support/streamBackends.ts";
 import {
   exprArb,
   firstDifference,
@@ -21,16 +21,6 @@ import {
   show,
   withinOneUlp,
 } from "../support/elementwisePrograms.ts";
-
-const native = nativeStreamKernels();
-if (native === undefined && process.env.CI !== undefined) {
-  throw new Error(`CI: the native stream kernels must be built here: ${nativeLoadFailure()}`);
-}
-const skip =
-  native === undefined
-    ? `native stream kernels not available: ${nativeLoadFailure() ?? "the addon predates them (rebuild it)"}`
-    : false;
-const backends: StreamBackend[] = native === undefined ? ["js"] : ["js", "native"];
 
 /** The reference: compile.ts's loop into a fresh array. */
 function reference(program: ElementwiseProgram, inputs: Float64Array[], rows: number, cols: number) {
