@@ -60,3 +60,12 @@ it("with a small pool the workers drop the slabs the pool lets go, and results s
   assert.ok(engine().stats().pool.idleBytes <= 2 * 2 ** 20);
   await shutdown();
 });
+
+it("init rejects a pool budget that is not a non-negative number, before anything starts", async () => {
+  for (const poolBytes of [-1, Number.NaN, Number.POSITIVE_INFINITY, "1GB" as unknown as number]) {
+    await assert.rejects(
+      init({ poolBytes }),
+      /init: poolBytes must be a non-negative number of bytes but was/,
+    );
+  }
+});
