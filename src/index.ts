@@ -11,9 +11,11 @@
  */
 import { ds as arrayDs } from "./array/ds.ts";
 import { datasets } from "./io/datasets/index.ts";
+import { loadNpy, loadTxt, saveNpy, saveTxt } from "./io/index.ts";
 
-/** The `ds` namespace: array creation and free-standing operations, plus `ds.datasets`. */
-export const ds = { ...arrayDs, datasets };
+/** The `ds` namespace: array creation and free-standing operations, files in and out, and `ds.datasets`. */
+export const ds = { ...arrayDs, datasets, loadTxt, saveTxt, loadNpy, saveNpy };
+export type { LoadNpyOptions, LoadTxtOptions, SaveNpyOptions, SaveTxtOptions } from "./io/index.ts";
 export type {
   MakeBlobsOptions,
   MakeClassificationOptions,

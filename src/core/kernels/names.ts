@@ -5,6 +5,7 @@
  */
 import type { DenseNetworkSpec } from "../model/denseNetworkMath.ts";
 import type { ElementwiseProgram } from "./elementwise/program.ts";
+import type { NpyLayout, TextDialect } from "./io/attrs.ts";
 import type {
   ArgKind,
   FoldOp,
@@ -120,6 +121,38 @@ export interface KernelTable {
   "reduce.median.chunk": { axis: ReduceAxis };
   "reduce.median.combine": { axis: PartialLayout };
   "reduce.median.aggregate": { axis: PartialLayout };
+  // Files, read and written on the workers (io/): these kernels touch the file system, the one exception
+  // to "kernels are pure" besides block.gather; each reads or writes only the bytes its attributes name.
+  /** Lines and data lines (not blank, not comment) that start in bytes [start, end): a 1 x 2 block. */
+  "io.text.scan": { path: string; start: number; end: number; comment: number };
+  /**
+   * `rows` data lines parsed from the line at byte `start` (line number `firstLine`), after skipping
+   * `skipDataLines`, into one output per column block of `widths`.
+   */
+  "io.text.parse": {
+    path: string;
+    displayPath: string;
+    start: number;
+    end: number;
+    firstLine: number;
+    skipDataLines: number;
+    rows: number;
+    widths: number[];
+    dialect: TextDialect;
+  };
+  /** The inputs (a strip of blocks side by side) as text lines into a new file at `path`. */
+  "io.text.write": { path: string; delimiter: string; precision: number };
+  /** Rows [rowStart, rowStart + rows) of a .npy file as float64, one output per column block of `widths`. */
+  "io.npy.read": {
+    path: string;
+    displayPath: string;
+    layout: NpyLayout;
+    rowStart: number;
+    rows: number;
+    widths: number[];
+  };
+  /** The inputs (a strip of blocks side by side) as little-endian float64 rows at byte `offset` of `path`. */
+  "io.npy.write": { path: string; offset: number };
   /**
    * A dense network's mean loss and gradient on one mini-batch: [params, x, labels] to [grad, loss], the
    * float32 params and grad packed in their blocks (model/float32Block.ts).

@@ -14,6 +14,10 @@ import { takeKernel } from "./block/take.ts";
 import { transposeKernel } from "./block/transpose.ts";
 import { fusedElementwise } from "./elementwise/kernels.ts";
 import { fillConstant, fillEye, fillRandom } from "./fill.ts";
+import { npyRead, npyWrite } from "./io/npyBlocks.ts";
+import { textParse } from "./io/textParse.ts";
+import { textScan } from "./io/textScan.ts";
+import { textWrite } from "./io/textWrite.ts";
 import { denseNetworkGradient } from "./model/denseNetworkGradient.ts";
 import { argAggregate, argChunk, argCombine } from "./reduce/arg.ts";
 import { foldChunk, foldCombine } from "./reduce/fold.ts";
@@ -59,5 +63,10 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("reduce.median.chunk", medianChunk);
   registerKernel("reduce.median.combine", medianCombine);
   registerKernel("reduce.median.aggregate", medianAggregate);
+  registerKernel("io.text.scan", textScan);
+  registerKernel("io.text.parse", textParse);
+  registerKernel("io.text.write", textWrite);
+  registerKernel("io.npy.read", npyRead);
+  registerKernel("io.npy.write", npyWrite);
   registerKernel("model.denseNetworkGradient", denseNetworkGradient);
 }

@@ -10,7 +10,7 @@ import {
   readOptions,
   seedOption,
   type RawOptions,
-} from "./options.ts";
+} from "../options.ts";
 import { classOfRank, Permutation } from "./permutation.ts";
 
 /** Options of `makeBlobs`; every field is optional. */

@@ -1,7 +1,7 @@
 import { ArgumentError } from "../../core/errors.ts";
 import { CounterRandom } from "./counterRandom.ts";
 import { generateSamples, type Samples } from "./generateSamples.ts";
-import { blockSizeOption, intOption, numberOption, readOptions, seedOption } from "./options.ts";
+import { blockSizeOption, intOption, numberOption, readOptions, seedOption } from "../options.ts";
 import { classOfRank, Permutation } from "./permutation.ts";
 
 /** Options of `makeClassification`; every field is optional. */

@@ -1,10 +1,10 @@
 /**
- * Option checks shared by the dataset functions. Every message names the function, the option and the
+ * Option checks shared by the io functions (datasets, loaders, writers). Every message names the function, the option and the
  * value received; unknown option names are rejected (a misspelt `n_samples` must not silently become the
  * default).
  */
-import { ArgumentError } from "../../core/errors.ts";
-import { normalizeBlockSize, type Shape } from "../../array/blockGrid.ts";
+import { ArgumentError } from "../core/errors.ts";
+import { normalizeBlockSize, type Shape } from "../array/blockGrid.ts";
 
 /** Values of about this many doubles (4 MiB) per block when the caller gives no `blockSize`. */
 const DEFAULT_BLOCK_VALUES = 2 ** 19;
@@ -112,4 +112,23 @@ export function blockSizeOption(op: string, options: RawOptions, rows: number, c
     return [Math.max(1, Math.min(rows, Math.floor(DEFAULT_BLOCK_VALUES / Math.max(1, cols)))), cols];
   }
   return normalizeBlockSize(op, shape, options.blockSize);
+}
+
+/**
+ * A loader's `blockSize`: two positive integers, each clipped to the array's size (the caller cannot know a
+ * file's row count in advance); by default whole rows, about 4 MiB per block.
+ *
+ * @example
+ * ```ts
+ * loaderBlockSize("ds.loadTxt", [1000, 50], [300, 20]); // [300, 20]
+ * loaderBlockSize("ds.loadTxt", undefined, [300, 20]); // [300, 20]
+ * ```
+ */
+export function loaderBlockSize(op: string, blockSize: unknown, shape: Shape): Shape {
+  if (blockSize === undefined) {
+    const rows = Math.floor(DEFAULT_BLOCK_VALUES / Math.max(1, shape[1]));
+    return [Math.max(1, Math.min(shape[0], rows)), Math.max(1, shape[1])];
+  }
+  const [rows, cols] = normalizeBlockSize(op, [0, 0], blockSize);
+  return [Math.max(1, Math.min(rows, shape[0])), Math.max(1, Math.min(cols, shape[1]))];
 }

@@ -1,0 +1,5 @@
+/**
+ * Readers and writers: text (CSV, TSV, whitespace) and .npy, parsed and written by the workers in parallel.
+ */
+export { loadTxt, saveTxt, type LoadTxtOptions, type SaveTxtOptions } from "./text.ts";
+export { loadNpy, saveNpy, type LoadNpyOptions, type SaveNpyOptions } from "./npy.ts";
