@@ -3,6 +3,7 @@
  * and at which of the two measured rates; see bench/floors.ts). The same specs go to bench/peers.py, which
  * runs the NumPy and dask.array versions; bench/dsCases.ts builds the dsfabric versions.
  */
+import { join } from "node:path";
 import type { Floor } from "./floors.ts";
 
 export type CaseKind =
@@ -16,7 +17,9 @@ export type CaseKind =
   | "matmul"
   | "gram"
   | "gram-loop"
-  | "waves";
+  | "waves"
+  | "load-csv"
+  | "load-npy";
 
 /** One case, serialisable to JSON for the Python side. */
 export interface CaseSpec {
@@ -39,6 +42,10 @@ export interface CaseSpec {
   readonly scalar?: number;
   /** waves: tasks per timed run (blocks x waves), for µs per task. */
   readonly tasks?: number;
+  /** load-*: the file the case reads (made once by bench/files.ts before any side runs). */
+  readonly file?: string;
+  /** What the numpy and dask columns run, when that is not NumPy and dask.array (the loaders). */
+  readonly peerLabels?: { readonly numpy: string; readonly dask: string };
   /** The memory floor; null when there is none (dense algebra: BLAS peak; per-task cost). */
   readonly floor: Floor | null;
   /** What to say instead of a floor when `floor` is null. */
@@ -69,6 +76,12 @@ export interface CaseOptions {
   readonly gram: { rows: number; cols: number; blockRows: number; rounds: number; loopRounds: number };
   /** waves: `blocks` blocks of side x side, `waves` rounds of y = y + 1 (default 1,000 of 100x100, 50). */
   readonly waves: { blocks: number; side: number; waves: number };
+  /** The loaders' files, in `dir`: a CSV of random values with 10 decimals, and a float64 .npy. */
+  readonly files: {
+    dir: string;
+    csv: { rows: number; cols: number; blockRows: number };
+    npy: { rows: number; cols: number; blockRows: number };
+  };
 }
 
 export const CASE_NAMES = [
@@ -86,6 +99,8 @@ export const CASE_NAMES = [
   "gram",
   "waves",
   "gram-loop",
+  "load-csv",
+  "load-npy",
 ] as const;
 
 const F64 = 8;
@@ -123,6 +138,10 @@ export function buildCases(o: CaseOptions): CaseSpec[] {
   };
   const gramOp = `(x * c)ᵀ x of ${fmtShape(gramShape)} in ${fmtShape(gramBase.block)} blocks, gathered`;
   const w = o.waves;
+  const f = o.files;
+  const npyBytes = F64 * f.npy.rows * f.npy.cols;
+  // Reading a file from the page cache copies it once: its bytes are read and written.
+  const copy1 = (b: number): Floor => ({ rate: "copy", bytes: 2 * b });
   const wavesShape: [number, number] = [w.blocks * w.side, w.side];
   const sums = ([0, 1, null] as const).map((axis): CaseSpec => ({
     ...base,
@@ -237,6 +256,35 @@ export function buildCases(o: CaseOptions): CaseSpec[] {
       noFloor: "none (per-task cost)",
       ioBytes: 2 * F64 * wavesShape[0] * wavesShape[1],
       inputBytes: F64 * wavesShape[0] * wavesShape[1],
+    },
+    {
+      name: "load-csv",
+      kind: "load-csv",
+      shape: [f.csv.rows, f.csv.cols],
+      block: [f.csv.blockRows, f.csv.cols],
+      seed: 13,
+      peers: true,
+      file: join(f.dir, `${f.csv.rows}x${f.csv.cols}.csv`),
+      peerLabels: { numpy: "numpy.loadtxt", dask: "pandas.read_csv (C parser)" },
+      description: `ds.loadTxt of a ${fmtShape([f.csv.rows, f.csv.cols])} CSV (values with 10 decimals) in ${fmtShape([f.csv.blockRows, f.csv.cols])} blocks; numpy column: numpy.loadtxt, dask column: pandas.read_csv`,
+      floor: null,
+      noFloor: "none (parsing; MB/s per worker below)",
+      ioBytes: F64 * f.csv.rows * f.csv.cols,
+      inputBytes: 0,
+    },
+    {
+      name: "load-npy",
+      kind: "load-npy",
+      shape: [f.npy.rows, f.npy.cols],
+      block: [f.npy.blockRows, f.npy.cols],
+      seed: 17,
+      peers: true,
+      file: join(f.dir, `${f.npy.rows}x${f.npy.cols}.npy`),
+      peerLabels: { numpy: "numpy.load", dask: "dask.array.from_array(numpy.load(mmap_mode='r'))" },
+      description: `ds.loadNpy of a ${npyBytes / 2 ** 20} MiB float64 .npy in ${fmtShape([f.npy.blockRows, f.npy.cols])} blocks (from the page cache); numpy column: numpy.load`,
+      floor: copy1(npyBytes),
+      ioBytes: npyBytes,
+      inputBytes: 0,
     },
     {
       ...gramBase,

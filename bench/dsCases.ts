@@ -184,6 +184,23 @@ export function dsfabricCase(api: DsfabricApi, c: CaseSpec): DsfabricCase {
         },
       };
     }
+    case "load-csv":
+    case "load-npy": {
+      const file = c.file ?? "";
+      const load = c.kind === "load-csv" ? ds.loadTxt : ds.loadNpy;
+      if (typeof load !== "function")
+        throw new Error(`ds lacks .${c.kind === "load-csv" ? "loadTxt" : "loadNpy"}`);
+      const options = c.kind === "load-csv" ? { blockSize: c.block, delimiter: "," } : { blockSize: c.block };
+      return {
+        inputs: [],
+        run: async () => {
+          const x = await load.call(ds, file, options);
+          if (x.shape[0] !== n || x.shape[1] !== m)
+            throw new Error(`loaded ${x.shape.join("x")}, expected ${n}x${m}`);
+          return x;
+        },
+      };
+    }
     case "waves": {
       const y0 = rand([n, m], c.seed);
       need(y0, ["add"]);

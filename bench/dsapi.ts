@@ -35,6 +35,12 @@ export interface BenchMatmulOptions {
 
 export interface BenchDs {
   random(shape: [number, number], options: { blockSize: [number, number]; seed?: number }): BenchArray;
+  /** The loaders (load-csv, load-npy). */
+  readonly loadTxt?: (
+    path: string,
+    options: { blockSize: [number, number]; delimiter?: string },
+  ) => Promise<BenchArray>;
+  readonly loadNpy?: (path: string, options: { blockSize: [number, number] }) => Promise<BenchArray>;
   /** Free-standing product op(a) · op(b), when the library offers it (the gram case prefers it). */
   readonly matmul?: (a: BenchArray, b: BenchArray, options?: BenchMatmulOptions) => BenchArray;
 }

@@ -1,5 +1,6 @@
 /** Command-line options of `npm run bench` and the sizes they imply (full and `--quick`). */
 import os from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import type { CaseOptions } from "./cases.ts";
@@ -130,6 +131,12 @@ export function sizes(o: Options): Sizes {
     gram: { rows: 200_000 / q ** 2, cols: 200, blockRows: 10_000 / q ** 2, rounds: 10, loopRounds: 100 },
     // Quick: the same 1,000 blocks per wave, fewer waves.
     waves: { blocks: 1000, side: 100, waves: o.quick ? 10 : 50 },
+    // The loaders issue's sizes: a 1,000,000 x 20 CSV (~260 MB) and a 1 GiB .npy; quick: / 16.
+    files: {
+      dir: join(os.tmpdir(), "dsfabric-bench-files"),
+      csv: { rows: 1_000_000 / q ** 2, cols: 20, blockRows: 50_000 / q ** 2 },
+      npy: { rows: 16384 / q ** 2, cols: 8192, blockRows: 2048 / q ** 2 },
+    },
     bandwidthBytes: o.bandwidthMib * 2 ** 20,
   };
 }

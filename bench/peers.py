@@ -169,6 +169,10 @@ def numpy_case(case, seed):
         return (lambda: (rand((n, m), seed),), gram)
     if kind == "waves":
         raise NotApplicable("NumPy has no tasks: waves measures a scheduler's per-task cost")
+    if kind == "load-csv":
+        return (lambda: (case["file"],), lambda f: np.loadtxt(f[0], delimiter=","))
+    if kind == "load-npy":
+        return (lambda: (case["file"],), lambda f: np.load(f[0]))
     raise ValueError(f"unknown case kind {kind!r}")
 
 
@@ -239,6 +243,16 @@ def dask_case(case, seed, cores):
             return y
 
         return (lambda: (rand((n, m), seed),), run_waves)
+    if kind == "load-csv":
+        # pandas, not dask: the issue's peer for text is pandas' C parser (one thread).
+        import pandas as pd
+
+        return (lambda: (case["file"],), lambda f: pd.read_csv(f[0], header=None).to_numpy())
+    if kind == "load-npy":
+        return (
+            lambda: (case["file"],),
+            lambda f: da.from_array(np.load(f[0], mmap_mode="r"), chunks=block).persist(**opts),
+        )
     raise ValueError(f"unknown case kind {kind!r}")
 
 

@@ -10,13 +10,14 @@ import type { Loaded } from "./dsapi.ts";
 /** Always Debian's interpreter: the `python3` first on PATH may be another one without these packages. */
 export const PYTHON = "/usr/bin/python3";
 const SCRIPT = fileURLToPath(new URL("./peers.py", import.meta.url));
-const IMPORT_CHECK = "import numpy, dask, dask.array, distributed";
+const IMPORT_CHECK = "import numpy, dask, dask.array, distributed, pandas";
 const APT_PACKAGES = [
   "python3-numpy",
   "python3-dask",
   "python3-distributed",
   "python3-scipy",
   "python3-sklearn",
+  "python3-pandas",
 ];
 
 export type PeerName = "numpy" | "dask";

@@ -16,6 +16,7 @@ import type { CaseSpec } from "./cases.ts";
 import { errorText } from "./dsapi.ts";
 import { runDsfabric } from "./dsRunner.ts";
 import { envLines, nodeEnv } from "./env.ts";
+import { ensureFiles } from "./files.ts";
 import { bandwidthLines, describeFloor, floorMs, floorRates } from "./floors.ts";
 import { peakMethod } from "./memory.ts";
 import { parseOptions, sizes } from "./options.ts";
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     console.log(`${c.name}: ${c.description} (${describeFloor(c.floor, rates, c.noFloor ?? "none")})`);
   }
 
+  ensureFiles(cases, log);
   const ours = await runDsfabric(cases, {
     workers: cores,
     repeats: o.repeats,
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
     );
   }
   for (const n of notes) console.log(`note: ${n}`);
-  const info = infoLines(results);
+  const info = infoLines(results, cores);
   for (const line of info) console.log(line);
 
   console.log("\n== memory");

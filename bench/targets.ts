@@ -2,6 +2,7 @@
  * The performance targets of ARCHITECTURE.md checked on this run's numbers (reports, never failures), and
  * the extra lines under the table: GFLOP/s, µs per task, small blocks against big ones, memory.
  */
+import { statSync } from "node:fs";
 import { fmtMiB, peakMethod } from "./memory.ts";
 import { fmtMs, fmtRatio, ms, ratio } from "./table.ts";
 import type { CaseResult, Outcome } from "./table.ts";
@@ -35,6 +36,15 @@ function check(
 }
 
 const times = (v: number): string => `${v.toFixed(2)}x`;
+
+/** A file's size in MB (1e6 bytes), or null if it is not there. */
+function fileMB(path: string): number | null {
+  try {
+    return statSync(path).size / 1e6;
+  } catch {
+    return null;
+  }
+}
 
 export function gflops(flops: number, timeMs: number | null): number | null {
   return timeMs === null ? null : flops / (timeMs / 1e3) / 1e9;
@@ -141,6 +151,28 @@ export function targetChecks(results: readonly CaseResult[]): TargetCheck[] {
           check(name, ">= 10x faster than dask (dask/ours)", ratio(ms(r.dask), ours), (v) => v >= 10, times),
         );
         break;
+      case "load-csv":
+        checks.push(
+          check(
+            name,
+            "at least as fast as pandas.read_csv (dask column: pandas/ours >= 1)",
+            ratio(ms(r.dask), ours),
+            (v) => v >= 1,
+            times,
+          ),
+        );
+        break;
+      case "load-npy":
+        checks.push(
+          check(
+            name,
+            "within 1.5x of numpy.load (ours/numpy <= 1.5)",
+            ratio(ours, ms(r.numpy)),
+            (v) => v <= 1.5,
+            times,
+          ),
+        );
+        break;
       case "gram-loop": {
         const loop = r.dsfabric.ok ? r.dsfabric.loop : undefined;
         checks.push(
@@ -164,7 +196,7 @@ export function targetChecks(results: readonly CaseResult[]): TargetCheck[] {
 }
 
 /** Extra lines: GFLOP/s, µs per task, small blocks against big ones, the elementwise speed-up. */
-export function infoLines(results: readonly CaseResult[]): string[] {
+export function infoLines(results: readonly CaseResult[], workers: number): string[] {
   const lines: string[] = [];
   const byName = new Map(results.map((r) => [r.spec.name, r]));
   for (const r of results) {
@@ -197,6 +229,18 @@ export function infoLines(results: readonly CaseResult[]): string[] {
       };
       lines.push(
         `${name}: per task (${r.spec.tasks ?? 0} tasks): dsfabric ${us(r.dsfabric)}, dask threaded ${us(r.dask)}; dask/ours ${fmtRatio(ratio(ms(r.dask), ours))}`,
+      );
+    }
+    if (r.spec.kind === "load-csv" && r.spec.file !== undefined) {
+      const mb = fileMB(r.spec.file);
+      const rate = (o: Outcome): string => {
+        const t = ms(o);
+        return t === null || mb === null ? "n/a" : `${(mb / (t / 1e3)).toFixed(0)} MB/s`;
+      };
+      const perWorker =
+        ours === null || mb === null ? "n/a" : `${(mb / (ours / 1e3) / workers).toFixed(0)} MB/s`;
+      lines.push(
+        `${name}: ${mb?.toFixed(0) ?? "?"} MB: dsfabric ${rate(r.dsfabric)} (${perWorker} per worker, ${workers} workers), numpy.loadtxt ${rate(r.numpy)}, pandas.read_csv ${rate(r.dask)}`,
       );
     }
     if (name === "small-blocks") {
