@@ -11,11 +11,17 @@
  */
 import { ds as arrayDs } from "./array/ds.ts";
 import { datasets } from "./io/datasets/index.ts";
-import { loadNpy, loadTxt, saveNpy, saveTxt } from "./io/index.ts";
+import { loadNpy, loadSvmlight, loadTxt, saveNpy, saveTxt } from "./io/index.ts";
 
 /** The `ds` namespace: array creation and free-standing operations, files in and out, and `ds.datasets`. */
-export const ds = { ...arrayDs, datasets, loadTxt, saveTxt, loadNpy, saveNpy };
-export type { LoadNpyOptions, LoadTxtOptions, SaveNpyOptions, SaveTxtOptions } from "./io/index.ts";
+export const ds = { ...arrayDs, datasets, loadTxt, saveTxt, loadNpy, saveNpy, loadSvmlight };
+export type {
+  LoadNpyOptions,
+  LoadSvmlightOptions,
+  LoadTxtOptions,
+  SaveNpyOptions,
+  SaveTxtOptions,
+} from "./io/index.ts";
 export type {
   MakeBlobsOptions,
   MakeClassificationOptions,
@@ -34,6 +40,8 @@ export type { AxisArg, ReduceOptions } from "./array/reduction.ts";
 export type { VarianceOptions } from "./array/ops/variance.ts";
 export type { ReduceMethod } from "./array/methods/reductionMethods.ts";
 export { Matrix } from "./core/matrix.ts";
+export { CsrMatrix } from "./core/csrMatrix.ts";
+export type { Block } from "./core/block.ts";
 export {
   DsfabricError,
   ArgumentError,

@@ -1,10 +1,12 @@
 import { ArgumentError, ShapeError } from "../core/errors.ts";
+import { CsrMatrix } from "../core/csrMatrix.ts";
 import { Matrix } from "../core/matrix.ts";
 import { BlockRef } from "../runtime/blockRef.ts";
 import { engine } from "../runtime/runtime.ts";
 import { normalizeBlockSize, normalizeShape, offsetsOf, regularGrid, type Shape } from "./blockGrid.ts";
 import { DsArray } from "./dsArray.ts";
 import { constantArray } from "./elementwise.ts";
+import { fromCsr } from "./ops/sparse.ts";
 
 /** Options of every creation function. */
 export interface BlockOptions {
@@ -22,17 +24,26 @@ function checkOptions(op: string, options: unknown): BlockOptions {
 }
 
 /**
- * A DsArray from nested arrays or a Matrix, split into blocks of `blockSize`.
+ * A DsArray from nested arrays or a Matrix, split into blocks of `blockSize`; from a `CsrMatrix`, a sparse
+ * DsArray of CSR blocks.
  *
  * @example
  * ```ts
  * const x = ds.array([[1, 2, 3], [4, 5, 6]], { blockSize: [1, 2] });
  * x.nBlocks; // [2, 2]
+ * const s = ds.array(CsrMatrix.fromDense(Matrix.fromArray([[0, 1], [2, 0]])), { blockSize: [1, 2] });
+ * s.sparse; // true
  * ```
  */
-export function array(data: readonly (readonly number[])[] | Matrix, options: BlockOptions): DsArray {
+export function array(data: CsrMatrix, options: BlockOptions): DsArray<CsrMatrix>;
+export function array(data: readonly (readonly number[])[] | Matrix, options: BlockOptions): DsArray;
+export function array(
+  data: readonly (readonly number[])[] | Matrix | CsrMatrix,
+  options: BlockOptions,
+): DsArray | DsArray<CsrMatrix> {
   const op = "ds.array";
   const { blockSize } = checkOptions(op, options);
+  if (data instanceof CsrMatrix) return fromCsr(op, data, blockSize);
   let m: Matrix;
   if (data instanceof Matrix) {
     m = data;

@@ -8,6 +8,32 @@ import { applyAlongAxis } from "./ops/applyAlongAxis.ts";
 import { concat } from "./ops/concat.ts";
 import { kron } from "./ops/kron.ts";
 import { matmul } from "./ops/matmul.ts";
+import { denseArgument, denseOperand } from "./ops/sparse.ts";
+import type { DsArray } from "./dsArray.ts";
+import type { Operand } from "./elementwise.ts";
+import type { Block } from "../core/block.ts";
+
+// Sparse operands of the operations without a sparse case are made dense (ds.matmul has one).
+function denseWhere(cond: DsArray<Block>, a: Operand, b: Operand): DsArray {
+  return where(denseArgument(cond), denseOperand(a), denseOperand(b));
+}
+function denseConcat(arrays: readonly DsArray<Block>[], axis?: 0 | 1): DsArray {
+  // concat checks that `arrays` is an array of DsArrays and names what is wrong otherwise.
+  const plain = Array.isArray(arrays)
+    ? arrays.map((x: DsArray<Block>) => denseArgument(x))
+    : (arrays as DsArray[]);
+  return concat(plain, axis);
+}
+function denseApply(
+  fn: (v: Float64Array) => number | ArrayLike<number>,
+  axis: 0 | 1,
+  x: DsArray<Block>,
+): DsArray {
+  return applyAlongAxis(fn, axis, denseArgument(x));
+}
+function denseKron(a: DsArray<Block>, b: DsArray<Block>): DsArray {
+  return kron(denseArgument(a), denseArgument(b));
+}
 
 export const ds = {
   array,
@@ -17,9 +43,9 @@ export const ds = {
   full,
   eye,
   identity,
-  where,
-  concat,
-  applyAlongAxis,
+  where: denseWhere,
+  concat: denseConcat,
+  applyAlongAxis: denseApply,
   matmul,
-  kron,
+  kron: denseKron,
 };

@@ -1,9 +1,11 @@
+import type { Block } from "../core/block.ts";
+import type { CsrMatrix } from "../core/csrMatrix.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { RuntimeStateError } from "../core/errors.ts";
 import { assert } from "../core/assert.ts";
 import type { ElementwiseExpr } from "../core/kernels/elementwise/program.ts";
 import { waitAll, type BlockRef } from "../runtime/blockRef.ts";
-import { gather } from "./gather.ts";
+import { gather, gatherSparse } from "./gather.ts";
 import { nominalBlockSize, type BlockGrid, type Shape } from "./blockGrid.ts";
 
 /**
@@ -21,7 +23,9 @@ export interface PendingElementwise {
 /**
  * A 2-D array split into blocks that live on workers. Operations return new arrays at once, whose blocks
  * are futures of tasks already submitted (or, for elementwise chains, submitted when first consumed);
- * `await x.collect()` waits for them and gathers one dense `Matrix`.
+ * `await x.collect()` waits for them and gathers one dense `Matrix`. A sparse array (`DsArray<CsrMatrix>`,
+ * `x.sparse`) has CSR blocks and collects to a `CsrMatrix`; operations that cannot keep it sparse work on
+ * its dense form and give dense results, as scipy does.
  *
  * @example
  * ```ts
@@ -31,7 +35,7 @@ export interface PendingElementwise {
  * const total = await x.sum();
  * ```
  */
-export class DsArray {
+export class DsArray<B extends Block = Matrix> {
   readonly grid: BlockGrid;
   /** Set while an elementwise expression is pending (no block submitted yet). */
   private pendingExpr: PendingElementwise | undefined;
@@ -40,13 +44,16 @@ export class DsArray {
   private submitted = 0;
   private submitBlock: ((i: number, j: number) => BlockRef) | undefined;
   private disposed = false;
+  private readonly sparseBlocks: boolean;
 
   private constructor(
     grid: BlockGrid,
     cells: (BlockRef | undefined)[][],
     pending: PendingElementwise | undefined,
     submitBlock: ((i: number, j: number) => BlockRef) | undefined,
+    sparse = false,
   ) {
+    this.sparseBlocks = sparse;
     this.grid = grid;
     this.cells = cells;
     this.pendingExpr = pending;
@@ -55,7 +62,20 @@ export class DsArray {
   }
 
   /** An array over existing block futures; `refs[i][j]` must have the grid's shape for block (i, j). */
-  static fromBlocks(grid: BlockGrid, refs: BlockRef[][]): DsArray {
+  static fromBlocks(grid: BlockGrid, refs: readonly (readonly BlockRef[])[]): DsArray {
+    return DsArray.over(grid, refs, false);
+  }
+
+  /** A sparse array over existing futures of CSR blocks. */
+  static fromSparseBlocks(grid: BlockGrid, refs: readonly (readonly BlockRef[])[]): DsArray<CsrMatrix> {
+    return DsArray.over<CsrMatrix>(grid, refs, true);
+  }
+
+  private static over<T extends Block>(
+    grid: BlockGrid,
+    refs: readonly (readonly BlockRef[])[],
+    sparse: boolean,
+  ): DsArray<T> {
     assert(
       refs.length === grid.rowChunks.length &&
         refs.every(
@@ -67,7 +87,13 @@ export class DsArray {
         `block futures do not match the grid [${grid.rowChunks.join(",")}] x [${grid.colChunks.join(",")}]`,
     );
     for (const row of refs) for (const ref of row) ref.hold();
-    return new DsArray(grid, refs, undefined, undefined);
+    return new DsArray<T>(
+      grid,
+      refs.map((row) => [...row]),
+      undefined,
+      undefined,
+      sparse,
+    );
   }
 
   /**
@@ -104,9 +130,9 @@ export class DsArray {
     return [this.grid.rowChunks.length, this.grid.colChunks.length];
   }
 
-  /** Dense arrays only for now; sparse blocks (CsrMatrix) arrive with the svmlight loader. */
+  /** Whether the blocks are sparse (CSR). */
   get sparse(): boolean {
-    return false;
+    return this.sparseBlocks;
   }
 
   /**
@@ -155,11 +181,11 @@ export class DsArray {
     return this;
   }
 
-  /** Waits for every block and gathers them into one dense matrix on the calling thread. */
-  async collect(): Promise<Matrix> {
+  /** Waits for every block and gathers them into one matrix (a `CsrMatrix` for a sparse array). */
+  async collect(): Promise<B> {
     const refs = this.blocks().flat();
     await waitAll(refs);
-    const blocks = refs.map((r) => r.value as Matrix);
+    const blocks = refs.map((r) => r.value as Block);
     const gridCols = this.nBlocks[1];
     blocks.forEach((b, k) => {
       const i = Math.floor(k / gridCols);
@@ -171,7 +197,8 @@ export class DsArray {
       );
     });
     // Always a new matrix: the caller may write to it without touching the array's blocks.
-    return gather(this.grid, refs);
+    if (this.sparseBlocks) return gatherSparse(this.grid, refs) as B;
+    return (await gather(this.grid, refs)) as B;
   }
 
   /** The values as nested arrays (gathers first). */
@@ -188,3 +215,6 @@ export class DsArray {
     this.submitBlock = undefined;
   }
 }
+
+/** The methods DsArray defines itself (every one handles sparse arrays): captured before any is attached. */
+export const OWN_METHODS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(DsArray.prototype));

@@ -4,6 +4,7 @@
  * chain such as `sqrt((x + y) * 2)` becomes one task per block that reads x and y once and writes once.
  * The chain is submitted when something else (a reduction, a gather, a slice) asks for its blocks.
  */
+import type { Block } from "../core/block.ts";
 import { ShapeError } from "../core/errors.ts";
 import type {
   ElementwiseExpr,
@@ -16,8 +17,14 @@ import { type BlockGrid, type Shape } from "./blockGrid.ts";
 import { DsArray, type PendingElementwise } from "./dsArray.ts";
 import { rechunkTo } from "./rechunk.ts";
 
-/** A number, or an array broadcastable against the others (same shape, 1 x m row, n x 1 column, 1 x 1). */
-export type Operand = number | DsArray;
+/**
+ * A number, or an array broadcastable against the others (same shape, 1 x m row, n x 1 column, 1 x 1). A
+ * sparse array is an operand too: operations without a sparse case see its dense form (methods/index.ts).
+ */
+export type Operand = number | DsArray<Block>;
+
+/** An operand as the elementwise engine sees it: sparse arrays already made dense. */
+export type DenseOperand = number | DsArray;
 
 /** Past this many expression nodes a pending operand is submitted instead of merged (bounds code size). */
 const MAX_FUSED_NODES = 64;
@@ -37,12 +44,12 @@ function nodeCount(e: ElementwiseExpr): number {
   }
 }
 
-function describe(operands: readonly Operand[]): string {
+function describe(operands: readonly DenseOperand[]): string {
   return operands.map((o) => (typeof o === "number" ? "scalar" : `[${o.shape.join(", ")}]`)).join(" and ");
 }
 
 /** NumPy broadcasting of 2-D shapes; throws a ShapeError naming the operation and every shape. */
-export function broadcastShape(op: string, operands: readonly Operand[]): Shape {
+export function broadcastShape(op: string, operands: readonly DenseOperand[]): Shape {
   const arrays = operands.filter((o): o is DsArray => typeof o !== "number");
   const shape: Shape = [1, 1];
   for (const axis of [0, 1] as const) {
@@ -91,7 +98,7 @@ class ExpressionBuilder {
   }
 
   /** An operand as an expression: merged if it is a pending chain on the same grid, else a leaf. */
-  operand(o: Operand, op: string): ElementwiseExpr {
+  operand(o: DenseOperand, op: string): ElementwiseExpr {
     if (typeof o === "number") return { kind: "number", value: o };
     const p = o.pending;
     if (p !== undefined && !o.isSubmitted && nodeCount(p.expr) < MAX_FUSED_NODES) {
@@ -209,7 +216,7 @@ function fusedBlockSubmitter(
  */
 export function elementwise(
   op: string,
-  operands: readonly Operand[],
+  operands: readonly DenseOperand[],
   build: (args: ElementwiseExpr[], fn: (source: string) => number) => ElementwiseExpr,
 ): DsArray {
   const shape = broadcastShape(op, operands);

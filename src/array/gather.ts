@@ -3,6 +3,7 @@
  * pool and each gather task copies a share of the blocks into it, so both cores copy at once.
  */
 import { copyRect } from "../core/kernels/block/copy.ts";
+import { CsrMatrix } from "../core/csrMatrix.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { BlockRef, waitAll } from "../runtime/blockRef.ts";
 import { engine } from "../runtime/runtime.ts";
@@ -66,4 +67,37 @@ export async function gather(grid: BlockGrid, refs: readonly BlockRef[]): Promis
   flush();
   await waitAll(done);
   return dest;
+}
+
+/**
+ * The computed sparse blocks `refs` (row-major over the grid) as one new CSR matrix. Row by row of the
+ * result, the blocks of a row strip are visited left to right, so columns come out sorted.
+ *
+ * @example
+ * ```ts
+ * const s = gatherSparse(x.grid, x.blocks().flat()); // what a sparse x.collect() returns
+ * ```
+ */
+export function gatherSparse(grid: BlockGrid, refs: readonly BlockRef[]): CsrMatrix {
+  const [rows, cols] = grid.shape;
+  const gridCols = grid.colChunks.length;
+  const colOffsets = offsetsOf(grid.colChunks);
+  const blocks = refs.map((r) => r.value as CsrMatrix);
+  const nnz = blocks.reduce((a, b) => a + b.nnz, 0);
+  const out = CsrMatrix.allocate(rows, cols, nnz);
+  let at = 0;
+  let row = 0;
+  for (let bi = 0; bi < grid.rowChunks.length; bi++) {
+    const strip = blocks.slice(bi * gridCols, (bi + 1) * gridCols);
+    for (let i = 0; i < grid.rowChunks[bi]; i++, row++) {
+      strip.forEach((b, bj) => {
+        for (let k = b.indptr[i]; k < b.indptr[i + 1]; k++) {
+          out.indices[at] = b.indices[k] + colOffsets[bj];
+          out.data[at++] = b.data[k];
+        }
+      });
+      out.indptr[row + 1] = at;
+    }
+  }
+  return out;
 }

@@ -70,5 +70,5 @@ export async function poolGradient(job: GradientJob): Promise<Float32Array> {
     ],
   });
   // A copy off the shared block: the caller owns a plain Float32Array, as inline.
-  return float32View(await grad.ready, model.paramCount).slice();
+  return float32View((await grad.ready) as Matrix, model.paramCount).slice();
 }

@@ -82,7 +82,7 @@ function readBlocks(
   layout: NpyLayout,
   rowChunks: readonly number[],
   colChunks: readonly number[],
-): BlockRef[][] {
+): (readonly BlockRef[])[] {
   const rowOffsets = offsetsOf(rowChunks);
   return rowChunks.map((rows, i) =>
     engine().submit({

@@ -6,7 +6,7 @@
  * each cut. Saving formats each strip of row blocks on a worker into a part file; the parts are joined in
  * order under a temporary name and renamed into place.
  */
-import { closeSync, openSync, readFileSync, readSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { ArgumentError, FileFormatError } from "../core/errors.ts";
 import type { TextDialect } from "../core/kernels/io/attrs.ts";
@@ -15,12 +15,12 @@ import { writeFully } from "../core/kernels/io/fileBytes.ts";
 import { parseNumber } from "../core/kernels/io/parseNumber.ts";
 import { contentStart } from "../core/kernels/io/textScan.ts";
 import { contentEnd, splitFields } from "../core/kernels/io/textParse.ts";
-import type { Matrix } from "../core/matrix.ts";
 import { regularGrid } from "../array/blockGrid.ts";
 import { DsArray } from "../array/dsArray.ts";
-import { waitAll, type BlockRef } from "../runtime/blockRef.ts";
+import { waitAll } from "../runtime/blockRef.ts";
 import { engine } from "../runtime/runtime.ts";
 import { fileTaskError, OutputTarget, statInput } from "./files.ts";
+import { lineRanges, lineStartOffset, placeRowBlocks, scanRanges } from "./lineRanges.ts";
 import { intOption, loaderBlockSize, readOptions, type RawOptions } from "./options.ts";
 
 /** Options of `ds.loadTxt`. */
@@ -54,10 +54,6 @@ export interface SaveTxtOptions {
   precision?: number;
 }
 
-/** Bytes per range of the first pass: small enough that a row block's skip is short, large enough to be cheap. */
-const RANGE_BYTES = 4 << 20;
-const NEWLINE = 10;
-
 function charOption(op: string, options: RawOptions, name: string, fallback: string | null): string | null {
   const v = options[name] === undefined ? fallback : options[name];
   if (v === null) return null;
@@ -65,50 +61,6 @@ function charOption(op: string, options: RawOptions, name: string, fallback: str
     throw new ArgumentError(`${op}: ${name} must be one ASCII character but was ${JSON.stringify(v)}`);
   }
   return v;
-}
-
-/** The file offset where line `line` (0-based) starts, or `size` if the file has fewer lines; `-1` if `line` is past the end. */
-function lineStartOffset(path: string, line: number, size: number): number {
-  if (line === 0) return 0;
-  const reader = new LineReader(path, 0, size);
-  try {
-    for (let k = 0; k < line; k++) if (!reader.next()) return -1;
-    return reader.next() ? reader.lineOffset : size;
-  } finally {
-    reader.close();
-  }
-}
-
-/** The first line start at or after `offset` (or `size`), reading a window at a time. */
-function nextLineStart(fd: number, offset: number, size: number): number {
-  const window = Buffer.allocUnsafe(1 << 16);
-  for (let at = offset - 1; at < size; at += window.length) {
-    const n = readSync(fd, window, 0, window.length, at);
-    const nl = window.subarray(0, n).indexOf(NEWLINE);
-    if (nl >= 0) return at + nl + 1;
-  }
-  return size;
-}
-
-/** Cuts [start, size) into ranges of about RANGE_BYTES (at least one per worker's share), each starting a line. */
-function lineRanges(path: string, start: number, size: number, workers: number): number[] {
-  const bytes = size - start;
-  const count = Math.max(
-    1,
-    Math.min(Math.ceil(bytes / 65536), Math.max(workers * 2, Math.ceil(bytes / RANGE_BYTES))),
-  );
-  const cuts = [start];
-  const fd = openSync(path, "r");
-  try {
-    for (let k = 1; k < count; k++) {
-      const cut = nextLineStart(fd, start + Math.floor((bytes * k) / count), size);
-      if (cut > cuts[cuts.length - 1] && cut < size) cuts.push(cut);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  cuts.push(size);
-  return cuts;
 }
 
 /** The first data line at or after `start`: its 1-based number among lines from `start`, and its fields. */
@@ -219,65 +171,37 @@ export async function loadTxt(path: string, options?: LoadTxtOptions): Promise<D
 
   // Pass 1: lines and data lines per range.
   const cuts = lineRanges(file, start, size, engine().executor.workers);
-  const counts = cuts.slice(0, -1).map(
-    (from, k) =>
-      engine().submit({
-        op,
-        kernel: "io.text.scan",
-        attrs: { path: file, start: from, end: cuts[k + 1], comment },
-        inputs: [],
-        outputs: [[1, 2]],
-      })[0],
-  );
-  try {
-    await waitAll(counts);
-  } catch (e) {
-    throw fileTaskError(op, e);
-  }
-  const lines: number[] = [];
-  const dataLines: number[] = [];
-  for (const ref of counts) {
-    const m = ref.value as Matrix;
-    lines.push(m.data[0]);
-    dataLines.push(m.data[1]);
-  }
+  const counts = await scanRanges(op, cuts, 2, (from, to) => ({
+    kernel: "io.text.scan",
+    attrs: { path: file, start: from, end: to, comment },
+  }));
+  const lines = counts.map((c) => c[0]);
+  const dataLines = counts.map((c) => c[1]);
   const rows = dataLines.reduce((a, n) => a + n, 0);
   const grid = regularGrid([rows, cols], loaderBlockSize(op, opts.blockSize, [rows, cols]));
 
   // Pass 2: each row block from the range its first data line is in.
-  const refs: BlockRef[][] = [];
-  let range = 0;
-  let rangeRow = 0; // global data row of the first data line of `range`
-  let rangeLine = skipHeader + 1; // line number of the first line of `range`
-  let row = 0;
-  for (const blockRows of grid.rowChunks) {
-    while (row >= rangeRow + dataLines[range]) {
-      rangeRow += dataLines[range];
-      rangeLine += lines[range];
-      range++;
-    }
-    refs.push(
-      engine().submit({
-        op,
-        kernel: "io.text.parse",
-        attrs: {
-          path: file,
-          displayPath: path,
-          start: cuts[range],
-          end: size,
-          firstLine: rangeLine,
-          skipDataLines: row - rangeRow,
-          rows: blockRows,
-          widths: [...grid.colChunks],
-          dialect,
-        },
-        inputs: [],
-        outputs: grid.colChunks.map((c) => [blockRows, c] as const),
-        blockIndex: [refs.length],
-      }),
-    );
-    row += blockRows;
-  }
+  const refs = placeRowBlocks(lines, dataLines, grid.rowChunks, skipHeader + 1).map((at, i) => {
+    const blockRows = grid.rowChunks[i];
+    return engine().submit({
+      op,
+      kernel: "io.text.parse",
+      attrs: {
+        path: file,
+        displayPath: path,
+        start: cuts[at.range],
+        end: size,
+        firstLine: at.firstLine,
+        skipDataLines: at.skipDataLines,
+        rows: blockRows,
+        widths: [...grid.colChunks],
+        dialect,
+      },
+      inputs: [],
+      outputs: grid.colChunks.map((c) => [blockRows, c] as const),
+      blockIndex: [i],
+    });
+  });
   const x = DsArray.fromBlocks(grid, refs);
   try {
     return await x.persist();

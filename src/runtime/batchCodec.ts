@@ -2,13 +2,16 @@
  * The batch messages between the pool and a worker, flat: a batch of small tasks is a handful of arrays, not
  * a dozen objects per task, because structured clone pays per object and per property name. Blocks are
  * four numbers each: where the memory is (a pool slab by id, or an index into the batch's typed arrays),
- * the element offset, rows and cols. The reply says per output whether it is one of the blocks the main
+ * the element offset, rows and cols. A sparse block is its one buffer as an `Int32Array` in those arrays
+ * (`CsrMatrix.raw`), a dense one a `Float64Array`. The reply says per output whether it is one of the blocks the main
  * thread handed over (so the main thread keeps using its own objects for that memory; the block pool
  * depends on it) or new memory.
  */
+import { isSparse, type Block } from "../core/block.ts";
+import { CsrMatrix } from "../core/csrMatrix.ts";
 import { Matrix } from "../core/matrix.ts";
 import type { EncodedAttrs } from "./sharedValues.ts";
-import { shared, type WireError } from "./wire.ts";
+import { shared, sharedSparse, type WireError } from "./wire.ts";
 
 export interface BatchRequest {
   batch: number;
@@ -21,8 +24,8 @@ export interface BatchRequest {
   blocks: Float64Array;
   /** Per output: 1 when the block is known to be all zeros (never used). */
   fresh: Uint8Array;
-  /** Memory outside the pool, referenced from `blocks` as -1 - index. */
-  arrays: Float64Array[];
+  /** Memory outside the pool, referenced from `blocks` as -1 - index: dense values, or a sparse block's buffer. */
+  arrays: (Float64Array | Int32Array)[];
   /** Pool slabs this worker meets for the first time. */
   slabs: [number, SharedArrayBuffer][];
   /** Slabs the pool let go: the worker drops them from its table first. */
@@ -37,6 +40,11 @@ export interface BatchRequest {
 /** Where a block lives: a pool slab's id and the block's element offset in it, or undefined (elsewhere). */
 export type SlabLookup = (m: Matrix) => { slab: number; offset: number } | undefined;
 
+/** A block from memory that crossed in a message: a sparse block's buffer or dense values. */
+function blockOf(rows: number, cols: number, array: Float64Array | Int32Array): Block {
+  return array instanceof Int32Array ? CsrMatrix.fromRaw(rows, cols, array) : new Matrix(rows, cols, array);
+}
+
 /** Builds one batch on the main thread. */
 export class BatchWriter {
   private readonly kernels: string[] = [];
@@ -44,7 +52,7 @@ export class BatchWriter {
   private readonly extras: BatchRequest["extras"] = [];
   private readonly blocks: number[] = [];
   private readonly fresh: number[] = [];
-  private readonly arrays: Float64Array[] = [];
+  private readonly arrays: (Float64Array | Int32Array)[] = [];
   readonly slabs: [number, SharedArrayBuffer][] = [];
   private readonly lookup: SlabLookup;
 
@@ -55,7 +63,7 @@ export class BatchWriter {
   add(
     kernel: string,
     encoded: EncodedAttrs,
-    inputs: readonly Matrix[],
+    inputs: readonly Block[],
     outputs: readonly Matrix[],
     fresh: readonly boolean[],
   ): void {
@@ -71,7 +79,12 @@ export class BatchWriter {
     for (const f of fresh) this.fresh.push(f ? 1 : 0);
   }
 
-  private block(m: Matrix): void {
+  private block(m: Block): void {
+    if (isSparse(m)) {
+      this.blocks.push(-1 - this.arrays.length, 0, m.rows, m.cols);
+      this.arrays.push(m.raw);
+      return;
+    }
     const at = this.lookup(m);
     if (at !== undefined) {
       this.blocks.push(at.slab, at.offset, m.rows, m.cols);
@@ -101,7 +114,7 @@ export class BatchWriter {
 export interface BatchTask {
   kernel: string;
   encoded: EncodedAttrs;
-  inputs: Matrix[];
+  inputs: Block[];
   supplied: Matrix[];
   fresh: boolean[];
 }
@@ -118,13 +131,13 @@ export class SlabTable {
     let at = 0;
     let extra = 0;
     let freshAt = 0;
-    const block = (): Matrix => {
+    const block = (): Block => {
       const where = blocks[at];
       const offset = blocks[at + 1];
       const rows = blocks[at + 2];
       const cols = blocks[at + 3];
       at += 4;
-      if (where < 0) return new Matrix(rows, cols, request.arrays[-1 - where]);
+      if (where < 0) return blockOf(rows, cols, request.arrays[-1 - where]);
       const sab = this.slabs.get(where);
       if (sab === undefined)
         throw new Error(`dsfabric internal error: slab ${where} is not in the worker's table`);
@@ -134,12 +147,12 @@ export class SlabTable {
       const nIn = blocks[at];
       const nOut = blocks[at + 1];
       at += 2;
-      const inputs: Matrix[] = [];
+      const inputs: Block[] = [];
       const supplied: Matrix[] = [];
       const fresh: boolean[] = [];
       for (let i = 0; i < nIn; i++) inputs.push(block());
       for (let o = 0; o < nOut; o++) {
-        supplied.push(block());
+        supplied.push(block() as Matrix);
         fresh.push(request.fresh[freshAt++] === 1);
       }
       const e = request.extras[extra];
@@ -168,23 +181,27 @@ export interface BatchReply {
   batch: number;
   /** Per task: 1 and its output count, then 5 numbers per output (kind, index, offset, rows, cols); or 0 and an index into `errors`. */
   outputs: Float64Array;
-  arrays: Float64Array[];
+  arrays: (Float64Array | Int32Array)[];
   errors: WireError[];
 }
 
 /** Builds a worker's reply to one batch. */
 export class ReplyWriter {
   private readonly numbers: number[] = [];
-  private readonly arrays: Float64Array[] = [];
+  private readonly arrays: (Float64Array | Int32Array)[] = [];
   private readonly errors: WireError[] = [];
 
-  ok(outputs: readonly Matrix[], inputs: readonly Matrix[], supplied: readonly Matrix[]): void {
+  ok(outputs: readonly Block[], inputs: readonly Block[], supplied: readonly Matrix[]): void {
     this.numbers.push(1, outputs.length);
     for (const m of outputs) {
-      const refer = (kind: number, list: readonly Matrix[]): boolean => {
+      const refer = (kind: number, list: readonly Block[]): boolean => {
         for (let k = 0; k < list.length; k++) {
           const base = list[k].data;
-          if (base.buffer !== m.data.buffer) continue;
+          if (base.buffer !== m.data.buffer || isSparse(list[k]) !== isSparse(m)) continue;
+          if (isSparse(m)) {
+            this.numbers.push(kind, k, 0, m.rows, m.cols);
+            return true;
+          }
           this.numbers.push(kind, k, (m.data.byteOffset - base.byteOffset) / 8, m.rows, m.cols);
           return true;
         }
@@ -192,7 +209,7 @@ export class ReplyWriter {
       };
       if (refer(SUPPLIED, supplied) || refer(INPUT, inputs)) continue;
       this.numbers.push(NEW, this.arrays.length, 0, m.rows, m.cols);
-      this.arrays.push(shared(m).data);
+      this.arrays.push(isSparse(m) ? sharedSparse(m).raw : shared(m).data);
     }
   }
 
@@ -207,7 +224,7 @@ export class ReplyWriter {
 }
 
 /** One task's result as the main thread reads it from a reply. */
-export type TaskOutcome = { ok: true; outputs: Matrix[] } | { ok: false; error: WireError };
+export type TaskOutcome = { ok: true; outputs: Block[] } | { ok: false; error: WireError };
 
 /**
  * Reads a reply's results in task order; `inputs` and `supplied` are the main thread's own blocks of each
@@ -215,7 +232,7 @@ export type TaskOutcome = { ok: true; outputs: Matrix[] } | { ok: false; error: 
  */
 export function readReply(
   reply: BatchReply,
-  inputs: readonly (readonly Matrix[])[],
+  inputs: readonly (readonly Block[])[],
   supplied: readonly (readonly Matrix[])[],
 ): TaskOutcome[] {
   const n = reply.outputs;
@@ -229,15 +246,15 @@ export function readReply(
     }
     const count = n[at + 1];
     at += 2;
-    const outputs: Matrix[] = [];
+    const outputs: Block[] = [];
     for (let o = 0; o < count; o++, at += 5) {
       const [kind, index, offset, rows, cols] = [n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4]];
       if (kind === NEW) {
-        outputs.push(new Matrix(rows, cols, reply.arrays[index]));
+        outputs.push(blockOf(rows, cols, reply.arrays[index]));
         continue;
       }
       const base = (kind === SUPPLIED ? supplied[k] : inputs[k])[index];
-      if (offset === 0 && base.rows === rows && base.cols === cols) outputs.push(base);
+      if (isSparse(base) || (offset === 0 && base.rows === rows && base.cols === cols)) outputs.push(base);
       else {
         const data = new Float64Array(base.data.buffer, base.data.byteOffset + offset * 8, rows * cols);
         outputs.push(new Matrix(rows, cols, data));

@@ -1,3 +1,4 @@
+import { isSparse, type Block } from "../core/block.ts";
 import type { Matrix } from "../core/matrix.ts";
 
 /** Where a block's memory goes back when the runtime knows no one can read it any more. */
@@ -43,7 +44,7 @@ export class BlockRef {
   readonly rows: number;
   readonly cols: number;
   /** The block once computed; undefined before. */
-  value: Matrix | undefined;
+  value: Block | undefined;
   /** The failure, once failed. */
   error: Error | undefined;
   /** Index of the worker that computed the block, or -1 (main thread, or not yet computed). */
@@ -55,7 +56,7 @@ export class BlockRef {
   private dropped = false;
   private releaser: BlockReleaser | undefined;
   private listeners: BlockListener[] | undefined;
-  private promise: Promise<Matrix> | undefined;
+  private promise: Promise<Block> | undefined;
 
   constructor(rows: number, cols: number) {
     this.rows = rows;
@@ -63,7 +64,7 @@ export class BlockRef {
   }
 
   /** A block that is already computed (made on the main thread). */
-  static of(m: Matrix): BlockRef {
+  static of(m: Block): BlockRef {
     const ref = new BlockRef(m.rows, m.cols);
     ref.value = m;
     ref.state = DONE;
@@ -97,16 +98,16 @@ export class BlockRef {
   }
 
   /** The computed block as a promise (made on first use). */
-  get ready(): Promise<Matrix> {
+  get ready(): Promise<Block> {
     if (this.promise === undefined) {
       if (this.state === DONE && this.value === undefined) {
         return Promise.reject(new Error("dsfabric: this block was released (its array was disposed)"));
       }
-      if (this.state === DONE) this.promise = Promise.resolve(this.value as Matrix);
+      if (this.state === DONE) this.promise = Promise.resolve(this.value as Block);
       else if (this.state === FAILED) this.promise = Promise.reject(this.failure());
       else {
-        this.promise = new Promise<Matrix>((resolve, reject) =>
-          this.listen({ blockDone: (r) => resolve(r.value as Matrix), blockFailed: (_, e) => reject(e) }),
+        this.promise = new Promise<Block>((resolve, reject) =>
+          this.listen({ blockDone: (r) => resolve(r.value as Block), blockFailed: (_, e) => reject(e) }),
         );
       }
     }
@@ -143,12 +144,13 @@ export class BlockRef {
     const m = this.value;
     this.value = undefined;
     this.promise = undefined;
-    if (m !== undefined) this.releaser?.release(m);
+    // Sparse blocks are sized by their contents: they are not pooled.
+    if (m !== undefined && !isSparse(m)) this.releaser?.release(m);
     this.releaser = undefined;
   }
 
   /** Records the computed block; `releaser` takes its memory back once it is known to be dead. */
-  resolve(m: Matrix, home: number, releaser?: BlockReleaser): void {
+  resolve(m: Block, home: number, releaser?: BlockReleaser): void {
     if (this.state !== PENDING) return;
     this.value = m;
     this.home = home;

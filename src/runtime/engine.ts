@@ -35,13 +35,14 @@ export class Engine implements TaskHost {
     this.pool = pool;
   }
 
-  submit<N extends KernelName>(spec: TaskSpec<N>): BlockRef[] {
+  /** The task's output futures (its own list: read-only, so that no caller can change what the task resolves). */
+  submit<N extends KernelName>(spec: TaskSpec<N>): readonly BlockRef[] {
     this.counters.tasksSubmitted++;
     this.counters.byKernel[spec.kernel] = (this.counters.byKernel[spec.kernel] ?? 0) + 1;
     const task = new Task(this, spec);
     for (const ref of task.outputs) this.store.track(ref);
     task.start();
-    return task.outputs as BlockRef[];
+    return task.outputs;
   }
 
   taskReady(task: Task): void {

@@ -1,4 +1,5 @@
 import type { KernelName } from "../core/kernels/names.ts";
+import type { Block } from "../core/block.ts";
 import type { Matrix } from "../core/matrix.ts";
 
 /**
@@ -10,14 +11,14 @@ export interface RunnableTask {
   readonly kernel: KernelName;
   readonly attrs: unknown;
   /** The computed input blocks. */
-  readonly inputs: readonly Matrix[];
+  readonly inputs: readonly Block[];
   /** Bytes of inputs and outputs: the executor's measure of a task's cost when it batches. */
   readonly bytes: number;
   /** The worker that computed most of the input bytes, or -1. */
   preferredWorker(): number;
   /** Output blocks for the kernel (recycled memory), made when the task is dispatched. */
   supplyOutputs(): { blocks: Matrix[]; fresh: boolean[] };
-  complete(outputs: readonly Matrix[], worker: number): void;
+  complete(outputs: readonly Block[], worker: number): void;
   fail(error: unknown): void;
 }
 

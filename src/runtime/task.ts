@@ -1,4 +1,5 @@
 import type { KernelAttrs, KernelName } from "../core/kernels/names.ts";
+import type { Block } from "../core/block.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { TaskFailedError } from "../core/errors.ts";
 import { BlockRef, type BlockListener } from "./blockRef.ts";
@@ -65,8 +66,8 @@ export class Task implements BlockListener, RunnableTask {
     return this.spec.attrs;
   }
 
-  get inputs(): Matrix[] {
-    return this.spec.inputs.map((ref) => ref.value as Matrix);
+  get inputs(): Block[] {
+    return this.spec.inputs.map((ref) => ref.value as Block);
   }
 
   get bytes(): number {
@@ -119,7 +120,7 @@ export class Task implements BlockListener, RunnableTask {
     return { blocks, fresh };
   }
 
-  complete(results: readonly Matrix[], worker: number): void {
+  complete(results: readonly Block[], worker: number): void {
     if (this.settled) return;
     this.settled = true;
     this.host.taskFinished(this);
@@ -145,7 +146,7 @@ export class Task implements BlockListener, RunnableTask {
   }
 
   /** Supplied blocks the kernel did not return go back to the pool: nothing else has seen them. */
-  private returnUnused(results: readonly Matrix[]): void {
+  private returnUnused(results: readonly Block[]): void {
     const supplied = this.supplied;
     this.supplied = undefined;
     if (supplied === undefined) return;
@@ -155,7 +156,7 @@ export class Task implements BlockListener, RunnableTask {
   }
 }
 
-function shapeMismatch(spec: TaskSpec<KernelName>, outputs: readonly Matrix[]): string | undefined {
+function shapeMismatch(spec: TaskSpec<KernelName>, outputs: readonly Block[]): string | undefined {
   const declared = spec.outputs;
   const ok =
     outputs.length === declared.length &&

@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import type { Block } from "../core/block.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { RuntimeStateError } from "../core/errors.ts";
 import type { Executor, RunnableTask } from "./executor.ts";
@@ -10,7 +11,7 @@ import type { BufferPool } from "./bufferPool.ts";
 /** A task on its way to a worker, with the blocks the main thread must map the reply onto. */
 interface Dispatched {
   task: RunnableTask;
-  inputs: readonly Matrix[];
+  inputs: readonly Block[];
   supplied: readonly Matrix[];
 }
 

@@ -1,6 +1,7 @@
 /**
  * Blocks and errors as they cross a thread boundary (the batch messages themselves are in batchCodec.ts).
  */
+import { CsrMatrix } from "../core/csrMatrix.ts";
 import { Matrix } from "../core/matrix.ts";
 
 /** An error as it crosses a thread boundary (Error subclasses do not survive structured clone). */
@@ -16,6 +17,14 @@ export function shared(m: Matrix): Matrix {
   const copy = Matrix.zeros(m.rows, m.cols);
   copy.data.set(m.data);
   return copy;
+}
+
+/** The same for a sparse block: its one buffer moves to shared memory. */
+export function sharedSparse(s: CsrMatrix): CsrMatrix {
+  if (s.raw.buffer instanceof SharedArrayBuffer) return s;
+  const raw = new Int32Array(new SharedArrayBuffer(s.raw.byteLength));
+  raw.set(s.raw);
+  return CsrMatrix.fromRaw(s.rows, s.cols, raw);
 }
 
 export function errorToWire(e: unknown): WireError {

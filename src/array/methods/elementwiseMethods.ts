@@ -2,22 +2,35 @@
  * Chained elementwise methods (`x.add(y)`, `x.sqrt()`, ...), attached to DsArray's prototype. Only
  * `methods/index.ts` imports this file, so the attachment happens once, in a fixed order.
  */
+import type { Block } from "../../core/block.ts";
+import type { CsrMatrix } from "../../core/csrMatrix.ts";
+import type { Matrix } from "../../core/matrix.ts";
 import { DsArray } from "../dsArray.ts";
-import type { Operand } from "../elementwise.ts";
+import type { DenseOperand, Operand } from "../elementwise.ts";
 import { binary, clip, map, unary } from "../ops/arithmetic.ts";
+import { dense, denseOperand, mapSparseValues } from "../ops/sparse.ts";
 
 declare module "../dsArray.ts" {
-  interface DsArray {
+  interface DsArray<B extends Block = Matrix> {
     /** `x + y` elementwise; `y` is a number or a broadcastable DsArray. @example `x.add(1)` */
     add(y: Operand): DsArray;
     /** `x - y` elementwise. */
     sub(y: Operand): DsArray;
-    /** `x * y` elementwise. */
+    /** `x * y` elementwise; a sparse array times a number stays sparse (as in scipy). */
+    mul(y: number): DsArray<B>;
     mul(y: Operand): DsArray;
-    /** `x / y` elementwise (division by zero gives ±Infinity or NaN, as in NumPy). */
+    /**
+     * `x / y` elementwise (division by zero gives ±Infinity or NaN, as in NumPy); a sparse array divided by
+     * a number stays sparse, its implicit zeros zero (as in scipy).
+     */
+    div(y: number): DsArray<B>;
     div(y: Operand): DsArray;
-    /** `x ** y` elementwise (negative base with fractional exponent gives NaN, as in NumPy). */
-    pow(y: Operand): DsArray;
+    /**
+     * `x ** y` elementwise (negative base with fractional exponent gives NaN, as in NumPy); a sparse array
+     * to a power > 0 stays sparse (`DsArray<Block>`: a power <= 0 makes it dense).
+     */
+    pow(this: DsArray, y: Operand): DsArray;
+    pow(this: DsArray<CsrMatrix>, y: Operand): DsArray<Block>;
     /** Elementwise minimum; NaN wins, as in NumPy's `minimum`. */
     minimum(y: Operand): DsArray;
     /** Elementwise maximum; NaN wins, as in NumPy's `maximum`. */
@@ -34,9 +47,12 @@ declare module "../dsArray.ts" {
     gt(y: Operand): DsArray;
     /** 1 where `x >= y`, else 0. */
     ge(y: Operand): DsArray;
-    neg(): DsArray;
-    abs(): DsArray;
-    sqrt(): DsArray;
+    /** `-x`; keeps a sparse array sparse. */
+    neg(): DsArray<B>;
+    /** `|x|`; keeps a sparse array sparse. */
+    abs(): DsArray<B>;
+    /** The square root (NaN for negative values); keeps a sparse array sparse. */
+    sqrt(): DsArray<B>;
     exp(): DsArray;
     log(): DsArray;
     sign(): DsArray;
@@ -47,54 +63,77 @@ declare module "../dsArray.ts" {
   }
 }
 
-const proto = DsArray.prototype;
+const proto = DsArray.prototype as DsArray;
+/** The methods below that take sparse arrays as they are (index.ts makes the others' operands dense). */
+const anyProto = DsArray.prototype as DsArray<Block>;
+
+/** A map with f(0) = 0 on a sparse array, or `fallback` on the dense forms. */
+function keepingZeros(
+  x: DsArray<Block>,
+  sparseOp: Parameters<typeof mapSparseValues>[1] | undefined,
+  value: number,
+  fallback: (x: DsArray) => DsArray,
+): DsArray<Block> {
+  if (x.sparse && sparseOp !== undefined) return mapSparseValues(x as DsArray<CsrMatrix>, sparseOp, value);
+  return fallback(dense(x));
+}
+
 proto.add = function (y) {
-  return binary("add", this, y);
+  return binary("add", this, y as DenseOperand);
 };
 proto.sub = function (y) {
-  return binary("sub", this, y);
+  return binary("sub", this, y as DenseOperand);
 };
-proto.mul = function (y) {
-  return binary("mul", this, y);
-};
-proto.div = function (y) {
-  return binary("div", this, y);
-};
-proto.pow = function (y) {
-  return binary("pow", this, y);
-};
+anyProto.mul = function (this: DsArray<Block>, y: Operand) {
+  const scalar = typeof y === "number";
+  return keepingZeros(this, scalar ? "mul" : undefined, scalar ? y : 0, (x) =>
+    binary("mul", x, denseOperand(y)),
+  );
+} as DsArray<Block>["mul"];
+anyProto.div = function (this: DsArray<Block>, y: Operand) {
+  const scalar = typeof y === "number";
+  return keepingZeros(this, scalar ? "div" : undefined, scalar ? y : 0, (x) =>
+    binary("div", x, denseOperand(y)),
+  );
+} as DsArray<Block>["div"];
+anyProto.pow = function (this: DsArray<Block>, y: Operand) {
+  const positive = typeof y === "number" && y > 0;
+  return keepingZeros(this, positive ? "pow" : undefined, positive ? y : 0, (x) =>
+    binary("pow", x, denseOperand(y)),
+  );
+} as DsArray<Block>["pow"];
 proto.minimum = function (y) {
-  return binary("minimum", this, y);
+  return binary("minimum", this, y as DenseOperand);
 };
 proto.maximum = function (y) {
-  return binary("maximum", this, y);
+  return binary("maximum", this, y as DenseOperand);
 };
 proto.eq = function (y) {
-  return binary("eq", this, y);
+  return binary("eq", this, y as DenseOperand);
 };
 proto.ne = function (y) {
-  return binary("ne", this, y);
+  return binary("ne", this, y as DenseOperand);
 };
 proto.lt = function (y) {
-  return binary("lt", this, y);
+  return binary("lt", this, y as DenseOperand);
 };
 proto.le = function (y) {
-  return binary("le", this, y);
+  return binary("le", this, y as DenseOperand);
 };
 proto.gt = function (y) {
-  return binary("gt", this, y);
+  return binary("gt", this, y as DenseOperand);
 };
 proto.ge = function (y) {
-  return binary("ge", this, y);
+  return binary("ge", this, y as DenseOperand);
 };
-proto.neg = function () {
-  return unary("neg", this);
+anyProto.neg = function (this: DsArray<Block>) {
+  return keepingZeros(this, "neg", 0, (x) => unary("neg", x));
 };
-proto.abs = function () {
-  return unary("abs", this);
+anyProto.abs = function (this: DsArray<Block>) {
+  return keepingZeros(this, "abs", 0, (x) => unary("abs", x));
 };
-proto.sqrt = function () {
-  return unary("sqrt", this);
+anyProto.sqrt = function (this: DsArray<Block>) {
+  return keepingZeros(this, "sqrt", 0, (x) => unary("sqrt", x));
 };
 proto.exp = function () {
   return unary("exp", this);

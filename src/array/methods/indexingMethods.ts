@@ -3,6 +3,8 @@
  * Only `methods/index.ts` imports this file, so the attachment happens once, in a fixed order.
  */
 import type { SliceSpec } from "../blockGrid.ts";
+import type { Block } from "../../core/block.ts";
+import type { Matrix } from "../../core/matrix.ts";
 import { DsArray } from "../dsArray.ts";
 import { item } from "../ops/item.ts";
 import { mask, type Mask } from "../ops/mask.ts";
@@ -11,7 +13,9 @@ import { slice } from "../ops/slice.ts";
 import { take } from "../ops/take.ts";
 
 declare module "../dsArray.ts" {
-  interface DsArray {
+  // Every declaration of DsArray carries its type parameter, used or not.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface DsArray<B extends Block = Matrix> {
     /**
      * `x[rows, cols]` (NumPy basic slicing): each is `[start?, stop?, step?]` (negatives and `null`
      * allowed) or a single index (keeps the axis). Whole blocks are shared, not copied.
@@ -41,7 +45,7 @@ declare module "../dsArray.ts" {
   }
 }
 
-const proto = DsArray.prototype;
+const proto = DsArray.prototype as DsArray;
 proto.slice = function (rows, cols) {
   return slice(this, rows, cols);
 };

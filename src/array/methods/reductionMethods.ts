@@ -7,6 +7,8 @@
  * a `Promise<number>`. Any other axis throws `ArgumentError` at once. All of them run as trees of tasks
  * whose fan-in is at most `options.splitEvery` (default 4).
  */
+import type { Block } from "../../core/block.ts";
+import type { Matrix } from "../../core/matrix.ts";
 import { DsArray } from "../dsArray.ts";
 import { argmax, argmin } from "../ops/argExtreme.ts";
 import { max, min, prod } from "../ops/fold.ts";
@@ -23,7 +25,9 @@ export interface ReduceMethod<O> {
 }
 
 declare module "../dsArray.ts" {
-  interface DsArray {
+  // Every declaration of DsArray carries its type parameter, used or not.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface DsArray<B extends Block = Matrix> {
     /**
      * Sum of the values. Empty gives 0; NaN propagates; +Infinity and -Infinity together give NaN.
      * @example
@@ -151,7 +155,7 @@ function method<O>(
   return reduce;
 }
 
-const proto = DsArray.prototype;
+const proto = DsArray.prototype as DsArray;
 proto.sum = method(sum);
 proto.mean = method(mean);
 proto.min = method(min);

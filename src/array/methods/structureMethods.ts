@@ -3,6 +3,8 @@
  * `x.deleteCols(...)`, `x.mapBlocks(...)`), attached to DsArray's prototype. Only `methods/index.ts`
  * imports this file, so the attachment happens once, in a fixed order.
  */
+import type { Block } from "../../core/block.ts";
+import type { CsrMatrix } from "../../core/csrMatrix.ts";
 import type { Matrix } from "../../core/matrix.ts";
 import { DsArray } from "../dsArray.ts";
 import { copy } from "../ops/copy.ts";
@@ -10,13 +12,14 @@ import { deleteCols, deleteRows } from "../ops/deleteLines.ts";
 import { mapBlocks } from "../ops/mapBlocks.ts";
 import { rechunk } from "../ops/rechunkOp.ts";
 import { transpose } from "../ops/transpose.ts";
+import { transposeSparse } from "../ops/sparse.ts";
 
 declare module "../dsArray.ts" {
-  interface DsArray {
-    /** The transpose (one task per block; see `transpose`). @example `x.T.shape // [m, n]` */
-    readonly T: DsArray;
+  interface DsArray<B extends Block = Matrix> {
+    /** The transpose (one task per block; see `transpose`; sparse stays sparse). @example `x.T.shape // [m, n]` */
+    readonly T: DsArray<B>;
     /** The transpose, one task per block. @example `await x.transpose().toArray()` */
-    transpose(): DsArray;
+    transpose(): DsArray<B>;
     /** The same values in blocks of `[rows, cols]`; unchanged blocks are reused. @example `x.rechunk([100, 10])` */
     rechunk(blockSize: readonly [number, number]): DsArray;
     /** An independent copy; blocks are immutable, so it shares them (no task). @example `const y = x.copy()` */
@@ -33,15 +36,19 @@ declare module "../dsArray.ts" {
   }
 }
 
-const proto = DsArray.prototype;
+const proto = DsArray.prototype as DsArray;
+/** The transpose of either kind of array. */
+function transposeAny(x: DsArray<Block>): DsArray<Block> {
+  return x.sparse ? transposeSparse(x as DsArray<CsrMatrix>) : transpose(x as DsArray);
+}
 Object.defineProperty(proto, "T", {
-  get(this: DsArray): DsArray {
-    return transpose(this);
+  get(this: DsArray<Block>): DsArray<Block> {
+    return transposeAny(this);
   },
   configurable: true,
 });
-proto.transpose = function () {
-  return transpose(this);
+(proto as DsArray<Block>).transpose = function (this: DsArray<Block>) {
+  return transposeAny(this);
 };
 proto.rechunk = function (blockSize) {
   return rechunk(this, blockSize);

@@ -1,16 +1,16 @@
 import { ArgumentError } from "../../core/errors.ts";
 import type { BinaryOp, ElementwiseExpr, UnaryOp } from "../../core/kernels/elementwise/program.ts";
 import { DsArray } from "../dsArray.ts";
-import { elementwise, type Operand } from "../elementwise.ts";
+import { elementwise, type DenseOperand } from "../elementwise.ts";
 
-function checkOperand(op: string, o: unknown): Operand {
+function checkOperand(op: string, o: unknown): DenseOperand {
   if (typeof o === "number") return o;
   if (o instanceof DsArray) return o;
   throw new ArgumentError(`${op}: the operand must be a number or a DsArray but was ${typeof o}`);
 }
 
-/** `x op y` elementwise with NumPy broadcasting (see `Operand`). */
-export function binary(op: BinaryOp, x: DsArray, y: Operand): DsArray {
+/** `x op y` elementwise with NumPy broadcasting (see `DenseOperand`). */
+export function binary(op: BinaryOp, x: DsArray, y: DenseOperand): DsArray {
   return elementwise(op, [x, checkOperand(op, y)], ([left, right]) => ({ kind: "binary", op, left, right }));
 }
 
@@ -40,7 +40,7 @@ export function clip(x: DsArray, lo: number, hi: number): DsArray {
  * const y = ds.where(x.gt(0.5), x, 0); // zero below 0.5
  * ```
  */
-export function where(cond: DsArray, a: Operand, b: Operand): DsArray {
+export function where(cond: DsArray, a: DenseOperand, b: DenseOperand): DsArray {
   return elementwise(
     "ds.where",
     [cond, checkOperand("ds.where", a), checkOperand("ds.where", b)],

@@ -1,9 +1,11 @@
+import type { Block } from "../../core/block.ts";
 import { ArgumentError, ShapeError } from "../../core/errors.ts";
 import type { BlockRef } from "../../runtime/blockRef.ts";
 import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks, sameChunks } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
 import { rechunkTo } from "../rechunk.ts";
+import { dense } from "./sparse.ts";
 
 /** Options of `ds.matmul`: multiply by the transpose of an operand without building the transpose. */
 export interface MatmulOptions {
@@ -52,6 +54,9 @@ function checkOperands(names: Names, a: unknown, b: unknown, options: unknown): 
  * task each, added by one `block.addAll` task (see `innerParts`). A transposed operand is
  * never materialised: block (k, i) of a is passed with the transpose flag instead of block (i, k) of aᵀ.
  *
+ * Sparse operands (CSR blocks) multiply by their stored entries into dense output blocks, as scipy's sparse x
+ * dense product does.
+ *
  * Blocking: the result has op(a)'s row chunks and op(b)'s column chunks. When the chunks of the inner
  * dimension differ, the smaller operand is rechunked along it to match the larger (never rejected).
  *
@@ -70,8 +75,8 @@ function checkOperands(names: Names, a: unknown, b: unknown, options: unknown): 
  * @see src/array/ops/matmul.ts
  */
 export function matmul(
-  a: DsArray,
-  b: DsArray,
+  a: DsArray<Block>,
+  b: DsArray<Block>,
   options: MatmulOptions = {},
   names: Names = { op: "ds.matmul", a: "a", b: "b" },
 ): DsArray {
@@ -87,17 +92,22 @@ export function matmul(
   // Align the inner dimension's chunks: rechunk the smaller operand to the larger one's.
   const innerChunksA = transA ? a.grid.rowChunks : a.grid.colChunks;
   const innerChunksB = transB ? b.grid.colChunks : b.grid.rowChunks;
-  let left = a;
-  let right = b;
+  let left: DsArray<Block> = a;
+  let right: DsArray<Block> = b;
   if (!sameChunks(innerChunksA, innerChunksB)) {
+    // Rechunking copies dense blocks: sparse operands are made dense first.
+    const da = dense(a);
+    const db = dense(b);
+    left = da;
+    right = db;
     if (a.shape[0] * a.shape[1] < b.shape[0] * b.shape[1]) {
       left = transA
-        ? rechunkTo(a, innerChunksB, a.grid.colChunks, names.op)
-        : rechunkTo(a, a.grid.rowChunks, innerChunksB, names.op);
+        ? rechunkTo(da, innerChunksB, a.grid.colChunks, names.op)
+        : rechunkTo(da, a.grid.rowChunks, innerChunksB, names.op);
     } else {
       right = transB
-        ? rechunkTo(b, b.grid.rowChunks, innerChunksA, names.op)
-        : rechunkTo(b, innerChunksA, b.grid.colChunks, names.op);
+        ? rechunkTo(db, b.grid.rowChunks, innerChunksA, names.op)
+        : rechunkTo(db, innerChunksA, b.grid.colChunks, names.op);
     }
   }
   const rowChunks = transA ? left.grid.colChunks : left.grid.rowChunks;

@@ -1,11 +1,13 @@
 /**
  * The kernel table: every kernel's name with the type of its attributes, declared once. A task names a
  * kernel and carries attributes of exactly this type; the registry and the executors are generic over it.
- * Inputs are always dense blocks (`Matrix[]`) and outputs a `Matrix[]`, so only attributes vary.
+ * Inputs and outputs are dense blocks (`Matrix`) unless the kernel is registered as taking sparse blocks
+ * (`CsrMatrix`) too (registry.ts), so only attributes vary.
  */
 import type { DenseNetworkSpec } from "../model/denseNetworkMath.ts";
 import type { ElementwiseProgram } from "./elementwise/program.ts";
 import type { NpyLayout, TextDialect } from "./io/attrs.ts";
+import type { SparseValueMap } from "./sparse/attrs.ts";
 import type {
   ArgKind,
   FoldOp,
@@ -121,6 +123,16 @@ export interface KernelTable {
   "reduce.median.chunk": { axis: ReduceAxis };
   "reduce.median.combine": { axis: PartialLayout };
   "reduce.median.aggregate": { axis: PartialLayout };
+  // Sparse blocks (sparse/): conversions, maps with f(0) = 0, and the transpose. The sum and fold chunks
+  // and matmul.accumulate take sparse blocks too.
+  /** The block as a dense block. */
+  "sparse.toDense": Record<string, never>;
+  /** The block as a sparse block (its non-zeros). */
+  "sparse.fromDense": Record<string, never>;
+  /** `op` (with the scalar `value` for mul, div and pow) on the stored values; the structure is kept. */
+  "sparse.mapValues": { op: SparseValueMap; value: number };
+  /** The transpose of a sparse block, sparse. */
+  "sparse.transpose": Record<string, never>;
   // Files, read and written on the workers (io/): these kernels touch the file system, the one exception
   // to "kernels are pure" besides block.gather; each reads or writes only the bytes its attributes name.
   /** Lines and data lines (not blank, not comment) that start in bytes [start, end): a 1 x 2 block. */
@@ -139,6 +151,26 @@ export interface KernelTable {
     rows: number;
     widths: number[];
     dialect: TextDialect;
+  };
+  /** svmlight lines in bytes [start, end): 1 x 5 block of lines, data lines, entries, lowest and highest index. */
+  "io.svmlight.scan": { path: string; start: number; end: number };
+  /**
+   * `rows` svmlight lines from byte `start` (line `firstLine`), after skipping `skipDataLines`: one block
+   * per column block of `widths` (CSR unless `dense`), then the rows x 1 labels.
+   */
+  "io.svmlight.parse": {
+    path: string;
+    displayPath: string;
+    start: number;
+    end: number;
+    firstLine: number;
+    skipDataLines: number;
+    rows: number;
+    widths: number[];
+    blockCols: number;
+    oneBased: boolean;
+    nFeatures: number;
+    dense: boolean;
   };
   /** The inputs (a strip of blocks side by side) as text lines into a new file at `path`. */
   "io.text.write": { path: string; delimiter: string; precision: number };
