@@ -19,7 +19,9 @@ export type CaseKind =
   | "gram-loop"
   | "waves"
   | "load-csv"
-  | "load-npy";
+  | "load-npy"
+  | "load-svmlight"
+  | "sparse-matmul";
 
 /** One case, serialisable to JSON for the Python side. */
 export interface CaseSpec {
@@ -46,6 +48,10 @@ export interface CaseSpec {
   readonly file?: string;
   /** What the numpy and dask columns run, when that is not NumPy and dask.array (the loaders). */
   readonly peerLabels?: { readonly numpy: string; readonly dask: string };
+  /** load-svmlight, sparse-matmul: the fraction of stored values. */
+  readonly density?: number;
+  /** sparse-matmul: columns of the dense right operand. */
+  readonly denseCols?: number;
   /** The memory floor; null when there is none (dense algebra: BLAS peak; per-task cost). */
   readonly floor: Floor | null;
   /** What to say instead of a floor when `floor` is null. */
@@ -81,6 +87,7 @@ export interface CaseOptions {
     dir: string;
     csv: { rows: number; cols: number; blockRows: number };
     npy: { rows: number; cols: number; blockRows: number };
+    svmlight: { rows: number; cols: number; density: number; blockRows: number; denseCols: number };
   };
 }
 
@@ -101,6 +108,8 @@ export const CASE_NAMES = [
   "gram-loop",
   "load-csv",
   "load-npy",
+  "load-svmlight",
+  "sparse-matmul",
 ] as const;
 
 const F64 = 8;
@@ -142,6 +151,8 @@ export function buildCases(o: CaseOptions): CaseSpec[] {
   const npyBytes = F64 * f.npy.rows * f.npy.cols;
   // Reading a file from the page cache copies it once: its bytes are read and written.
   const copy1 = (b: number): Floor => ({ rate: "copy", bytes: 2 * b });
+  const nnzSvm = f.svmlight.rows * f.svmlight.cols * f.svmlight.density;
+  const svmFile = join(f.dir, `${f.svmlight.rows}x${f.svmlight.cols}-${f.svmlight.density}.svm`);
   const wavesShape: [number, number] = [w.blocks * w.side, w.side];
   const sums = ([0, 1, null] as const).map((axis): CaseSpec => ({
     ...base,
@@ -285,6 +296,39 @@ export function buildCases(o: CaseOptions): CaseSpec[] {
       floor: copy1(npyBytes),
       ioBytes: npyBytes,
       inputBytes: 0,
+    },
+    {
+      name: "load-svmlight",
+      kind: "load-svmlight",
+      shape: [f.svmlight.rows, f.svmlight.cols],
+      block: [f.svmlight.blockRows, f.svmlight.cols],
+      seed: 19,
+      density: f.svmlight.density,
+      peers: true,
+      file: svmFile,
+      peerLabels: { numpy: "sklearn.datasets.load_svmlight_file", dask: "not run" },
+      description: `ds.loadSvmlight of ${fmtShape([f.svmlight.rows, f.svmlight.cols])} at ${f.svmlight.density * 100}% (sparse blocks of ${f.svmlight.blockRows} rows); numpy column: scikit-learn's load_svmlight_file`,
+      floor: null,
+      noFloor: "none (parsing)",
+      ioBytes: 12 * nnzSvm,
+      inputBytes: 0,
+    },
+    {
+      name: "sparse-matmul",
+      kind: "sparse-matmul",
+      shape: [f.svmlight.rows, f.svmlight.cols],
+      block: [f.svmlight.blockRows, f.svmlight.cols],
+      seed: 19,
+      density: f.svmlight.density,
+      denseCols: f.svmlight.denseCols,
+      peers: true,
+      file: svmFile,
+      peerLabels: { numpy: "scipy.sparse csr @ numpy", dask: "not run" },
+      description: `x @ w with x the loaded ${fmtShape([f.svmlight.rows, f.svmlight.cols])} sparse array (${f.svmlight.density * 100}%) and w ${fmtShape([f.svmlight.cols, f.svmlight.denseCols])} dense; numpy column: scipy.sparse CSR @ NumPy`,
+      floor: { rate: "read", bytes: 12 * nnzSvm },
+      flops: 2 * nnzSvm * f.svmlight.denseCols,
+      ioBytes: 12 * nnzSvm + F64 * f.svmlight.rows * f.svmlight.denseCols,
+      inputBytes: 12 * nnzSvm,
     },
     {
       ...gramBase,

@@ -18,6 +18,8 @@ export interface DsfabricCase {
   run(): Promise<BenchArray | null>;
   /** gram-loop: RSS after each round of the last run, and after a forced main-thread GC at its end. */
   readonly loopRss?: LoopRecord;
+  /** Work before the clock starts that is not an array to wait for (loading a file). */
+  prepare?(): Promise<void>;
   /** How the case was expressed when the library offered a choice (reported as a note). */
   readonly variant?: string;
 }
@@ -198,6 +200,37 @@ export function dsfabricCase(api: DsfabricApi, c: CaseSpec): DsfabricCase {
           if (x.shape[0] !== n || x.shape[1] !== m)
             throw new Error(`loaded ${x.shape.join("x")}, expected ${n}x${m}`);
           return x;
+        },
+      };
+    }
+    case "load-svmlight": {
+      const load = ds.loadSvmlight;
+      if (typeof load !== "function") throw new Error("ds lacks .loadSvmlight");
+      const file = c.file ?? "";
+      return {
+        inputs: [],
+        run: async () => {
+          const [x] = await load.call(ds, file, { blockSize: c.block });
+          if (x.shape[0] !== n) throw new Error(`loaded ${x.shape.join("x")}, expected ${n} rows`);
+          return x;
+        },
+      };
+    }
+    case "sparse-matmul": {
+      const load = ds.loadSvmlight;
+      if (typeof load !== "function") throw new Error("ds lacks .loadSvmlight");
+      const file = c.file ?? "";
+      const k = c.denseCols ?? 1;
+      let x: BenchArray | undefined;
+      const w = ds.random([m, k], { blockSize: [m, k], seed: c.seed });
+      return {
+        inputs: [w],
+        prepare: async () => {
+          x = (await load.call(ds, file, { blockSize: c.block }))[0];
+        },
+        run: () => {
+          if (x === undefined) throw new Error("sparse-matmul: x was not loaded");
+          return Promise.resolve(x.matmul(w));
         },
       };
     }

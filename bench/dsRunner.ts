@@ -43,6 +43,7 @@ async function timeCase(api: DsfabricApi, spec: CaseSpec, o: RunnerOptions): Pro
   const what = (step: string): string => `dsfabric ${spec.name} (${step})`;
   const c = dsfabricCase(api, spec);
   for (const x of c.inputs) await withTimeout(api.barrier.wait(x), o.timeout, what("input generation"));
+  if (c.prepare !== undefined) await withTimeout(c.prepare(), o.timeout, what("preparation"));
   const once = async (step: string): Promise<{ ms: number; peak: number; start: number }> => {
     collectGarbage();
     const start = rssBytes();

@@ -41,6 +41,10 @@ export interface BenchDs {
     options: { blockSize: [number, number]; delimiter?: string },
   ) => Promise<BenchArray>;
   readonly loadNpy?: (path: string, options: { blockSize: [number, number] }) => Promise<BenchArray>;
+  readonly loadSvmlight?: (
+    path: string,
+    options: { blockSize: [number, number] },
+  ) => Promise<[BenchArray, BenchArray]>;
   /** Free-standing product op(a) · op(b), when the library offers it (the gram case prefers it). */
   readonly matmul?: (a: BenchArray, b: BenchArray, options?: BenchMatmulOptions) => BenchArray;
 }

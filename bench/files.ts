@@ -12,8 +12,16 @@ import { PYTHON } from "./peers.ts";
 const MAKE = `
 import sys, os, numpy as np
 kind, path, rows, cols, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-a = np.random.default_rng(seed).random((rows, cols))
 tmp = path + ".partial"
+if kind in ("load-svmlight", "sparse-matmul"):
+    import scipy.sparse as sp
+    from sklearn.datasets import dump_svmlight_file
+    x = sp.random(rows, cols, density=float(sys.argv[6]), random_state=seed, format="csr", dtype=np.float64)
+    y = np.random.default_rng(seed).integers(0, 2, rows)
+    dump_svmlight_file(x, y, tmp, zero_based=False)
+    os.replace(tmp, path)
+    sys.exit(0)
+a = np.random.default_rng(seed).random((rows, cols))
 if kind == "load-csv":
     np.savetxt(tmp, a, delimiter=",", fmt="%.10f")
 else:
@@ -30,7 +38,16 @@ export function ensureFiles(cases: readonly CaseSpec[], log: (msg: string) => vo
     log(`making ${c.file} for ${c.name} ...`);
     execFileSync(
       PYTHON,
-      ["-c", MAKE, c.kind, c.file, String(c.shape[0]), String(c.shape[1]), String(c.seed)],
+      [
+        "-c",
+        MAKE,
+        c.kind,
+        c.file,
+        String(c.shape[0]),
+        String(c.shape[1]),
+        String(c.seed),
+        String(c.density ?? 0),
+      ],
       { stdio: ["ignore", "inherit", "inherit"] },
     );
   }

@@ -136,6 +136,14 @@ export function sizes(o: Options): Sizes {
       dir: join(os.tmpdir(), "dsfabric-bench-files"),
       csv: { rows: 1_000_000 / q ** 2, cols: 20, blockRows: 50_000 / q ** 2 },
       npy: { rows: 16384 / q ** 2, cols: 8192, blockRows: 2048 / q ** 2 },
+      // svmlight and the sparse product: 1,000,000 x 1,000 at 1% (quick / 16 rows).
+      svmlight: {
+        rows: 1_000_000 / q ** 2,
+        cols: 1000,
+        density: 0.01,
+        blockRows: 62_500 / q ** 2,
+        denseCols: 64,
+      },
     },
     bandwidthBytes: o.bandwidthMib * 2 ** 20,
   };

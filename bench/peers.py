@@ -173,6 +173,18 @@ def numpy_case(case, seed):
         return (lambda: (case["file"],), lambda f: np.loadtxt(f[0], delimiter=","))
     if kind == "load-npy":
         return (lambda: (case["file"],), lambda f: np.load(f[0]))
+    if kind == "load-svmlight":
+        from sklearn.datasets import load_svmlight_file
+
+        return (lambda: (case["file"],), lambda f: load_svmlight_file(f[0]))
+    if kind == "sparse-matmul":
+        from sklearn.datasets import load_svmlight_file
+
+        k = int(case["denseCols"])
+        return (
+            lambda: (load_svmlight_file(case["file"])[0].tocsr(), rand((m, k), seed)),
+            lambda xw: xw[0] @ xw[1],
+        )
     raise ValueError(f"unknown case kind {kind!r}")
 
 
@@ -253,6 +265,8 @@ def dask_case(case, seed, cores):
             lambda: (case["file"],),
             lambda f: da.from_array(np.load(f[0], mmap_mode="r"), chunks=block).persist(**opts),
         )
+    if kind in ("load-svmlight", "sparse-matmul"):
+        raise NotApplicable("dask has no svmlight reader; the peer is scikit-learn / scipy (numpy column)")
     raise ValueError(f"unknown case kind {kind!r}")
 
 

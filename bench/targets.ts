@@ -173,6 +173,28 @@ export function targetChecks(results: readonly CaseResult[]): TargetCheck[] {
           ),
         );
         break;
+      case "load-svmlight":
+        checks.push(
+          check(
+            name,
+            "faster than sklearn load_svmlight_file (numpy/ours > 1)",
+            ratio(ms(r.numpy), ours),
+            (v) => v > 1,
+            times,
+          ),
+        );
+        break;
+      case "sparse-matmul":
+        checks.push(
+          check(
+            name,
+            "at least as fast as scipy.sparse (numpy/ours >= 1)",
+            ratio(ms(r.numpy), ours),
+            (v) => v >= 1,
+            times,
+          ),
+        );
+        break;
       case "gram-loop": {
         const loop = r.dsfabric.ok ? r.dsfabric.loop : undefined;
         checks.push(
