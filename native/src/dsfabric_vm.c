@@ -68,8 +68,8 @@ int dsf_plan_init(dsf_plan *pl, const dsf_vm_job *job, int need_rows) {
   for (int k = 0; k < pl->n_in; k++) bcast |= pl->layouts[k] == DSF_LAYOUT_ROW || pl->layouts[k] == DSF_LAYOUT_COL;
   pl->mode = !bcast && !need_rows ? DSF_FLAT : job->cols >= DSF_WIDE ? DSF_ROWS : DSF_PACKED;
   pl->rows_per_tile = job->cols > 0 && job->cols < DSF_WIDE ? (int)(DSF_TILE / job->cols) : 1;
-  /* Registers, one spare tile (a sum's OUT), and for PACKED one tile per input (used by row/col ones). */
-  size_t tiles = (size_t)pl->n_reg + 1 + (pl->mode == DSF_PACKED ? (size_t)pl->n_in : 0);
+  /* Registers, the spare tiles (a sum's OUT), and for PACKED one tile per input (used by row/col ones). */
+  size_t tiles = (size_t)pl->n_reg + DSF_SPARES + (pl->mode == DSF_PACKED ? (size_t)pl->n_in : 0);
   size_t slots = (size_t)pl->out + 1;
   size_t bytes = tiles * DSF_TILE * sizeof(double) + slots * sizeof(dsf_val);
   bytes = (bytes + 63) & ~(size_t)63; /* aligned_alloc wants a multiple of the alignment */
@@ -77,7 +77,7 @@ int dsf_plan_init(dsf_plan *pl, const dsf_vm_job *job, int need_rows) {
   if (pl->mem == NULL) return -1;
   pl->regs = pl->mem;
   pl->spare = pl->regs + (size_t)pl->n_reg * DSF_TILE;
-  pl->bufs = pl->spare + DSF_TILE;
+  pl->bufs = pl->spare + (size_t)DSF_SPARES * DSF_TILE;
   pl->slots = (dsf_val *)(pl->regs + tiles * DSF_TILE);
   for (int k = 0; k < pl->n_k; k++) pl->slots[pl->n_in + k] = (dsf_val){NULL, job->consts[k]};
   for (int k = 0; k < pl->n_in; k++) {

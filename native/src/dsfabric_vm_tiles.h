@@ -13,6 +13,8 @@
 #define DSF_TILE 512
 /* Rows at least this wide are cut into tiles; narrower ones are packed several to a tile. */
 #define DSF_WIDE 128
+/* Spare tiles: a sum down columns (dsfabric_vm_sum.c) evaluates this many rows of a tile, then adds them. */
+#define DSF_SPARES 4
 
 /* Function multiversioning: one clone per instruction set, picked at load time (ifunc). x86-64 only; other
  * targets get one build for their baseline. */
@@ -37,7 +39,7 @@ typedef struct {
   int rows_per_tile; /* PACKED */
   double *mem;       /* one allocation: regs, spare, bufs, then slots */
   double *regs;      /* n_reg tiles */
-  double *spare;     /* one tile: a sum's OUT, or a broadcast scalar result */
+  double *spare;     /* DSF_SPARES tiles: a sum's OUT, or a broadcast scalar result */
   double *bufs;      /* PACKED: one tile per input (row repeated, or col expanded) */
   dsf_val *slots;
 } dsf_plan;

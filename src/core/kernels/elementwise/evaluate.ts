@@ -75,8 +75,9 @@ function overlapsPartly(
  * (cols values), 1 gives totals[i] for each row (rows values), "all" gives totals[0]. `map` is "value" (v),
  * "square" (v * v) or "nonzero" (1 when v !== 0, NaN included). Empty lanes sum to 0; a NaN value makes its
  * lane NaN. The native VM sums each 512-value tile in 32 accumulators and adds the tile sums with Neumaier's
- * compensation (axis 0 adds row by row into the totals); JavaScript uses 4 accumulators per row. The orders
- * differ, so the backends agree to rounding, not bit for bit. `backend` is as for `evaluateProgram`.
+ * compensation (axis 0 adds four rows at a time into the totals, in pairs); JavaScript uses 4 accumulators
+ * per row. The orders differ, so the backends agree to rounding, not bit for bit. `backend` is as for
+ * `evaluateProgram`.
  *
  * @example
  * ```ts
