@@ -141,7 +141,7 @@ export function sizes(o: Options): Sizes {
         rows: 1_000_000 / q ** 2,
         cols: 1000,
         density: 0.01,
-        blockRows: 62_500 / q ** 2,
+        blockRows: Math.floor(62_500 / q ** 2),
         denseCols: 64,
       },
     },
