@@ -9,16 +9,24 @@ import { concat } from "./ops/concat.ts";
 import { kron } from "./ops/kron.ts";
 import { matmul } from "./ops/matmul.ts";
 import { denseArgument, denseOperand } from "./ops/sparse.ts";
-import type { DsArray } from "./dsArray.ts";
+import { DsArray } from "./dsArray.ts";
 import type { Operand } from "./elementwise.ts";
 import type { Block } from "../core/block.ts";
+import type { CsrMatrix } from "../core/csrMatrix.ts";
 
 // Sparse operands of the operations without a sparse case are made dense (ds.matmul has one).
 function denseWhere(cond: DsArray<Block>, a: Operand, b: Operand): DsArray {
   return where(denseArgument(cond), denseOperand(a), denseOperand(b));
 }
-function denseConcat(arrays: readonly DsArray<Block>[], axis?: 0 | 1): DsArray {
-  // concat checks that `arrays` is an array of DsArrays and names what is wrong otherwise.
+function denseConcat(arrays: readonly DsArray[], axis?: 0 | 1): DsArray;
+function denseConcat(arrays: readonly DsArray<CsrMatrix>[], axis?: 0 | 1): DsArray<CsrMatrix>;
+function denseConcat(arrays: readonly DsArray<Block>[], axis?: 0 | 1): DsArray<Block>;
+function denseConcat(arrays: readonly DsArray<Block>[], axis?: 0 | 1): DsArray<Block> {
+  // Sparse arrays join into a sparse array; with any dense one, all are made dense. concat checks that
+  // `arrays` is a list of DsArrays and names what is wrong otherwise.
+  if (Array.isArray(arrays) && arrays.every((x: unknown) => x instanceof DsArray && x.sparse)) {
+    return concat(arrays, axis);
+  }
   const plain = Array.isArray(arrays)
     ? arrays.map((x: DsArray<Block>) => denseArgument(x))
     : (arrays as DsArray[]);

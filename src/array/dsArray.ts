@@ -71,6 +71,15 @@ export class DsArray<B extends Block = Matrix> {
     return DsArray.over<CsrMatrix>(grid, refs, true);
   }
 
+  /** An array of the same kind (dense or sparse) as `model` over existing block futures. */
+  static like<T extends Block>(
+    model: DsArray<T>,
+    grid: BlockGrid,
+    refs: readonly (readonly BlockRef[])[],
+  ): DsArray<T> {
+    return DsArray.over<T>(grid, refs, model.sparse);
+  }
+
   private static over<T extends Block>(
     grid: BlockGrid,
     refs: readonly (readonly BlockRef[])[],

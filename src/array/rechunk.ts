@@ -1,3 +1,4 @@
+import type { Block } from "../core/block.ts";
 import type { AssemblePiece } from "../core/kernels/names.ts";
 import { engine } from "../runtime/runtime.ts";
 import type { BlockRef } from "../runtime/blockRef.ts";
@@ -21,12 +22,12 @@ function overlaps(srcOffsets: readonly number[], lo: number, hi: number) {
  * The same values on new chunks (which must cover the same shape). One task per output block copies the
  * overlapping parts of the source blocks; an output block equal to a source block is reused, not copied.
  */
-export function rechunkTo(
-  x: DsArray,
+export function rechunkTo<T extends Block>(
+  x: DsArray<T>,
   rowChunks: readonly number[],
   colChunks: readonly number[],
   op = "rechunk",
-): DsArray {
+): DsArray<T> {
   if (sameChunks(x.grid.rowChunks, rowChunks) && sameChunks(x.grid.colChunks, colChunks)) return x;
   const src = x.blocks();
   const srcRowOffsets = offsetsOf(x.grid.rowChunks);
@@ -67,5 +68,5 @@ export function rechunkTo(
       })[0];
     }),
   );
-  return DsArray.fromBlocks(gridOfChunks(rowChunks, colChunks), refs);
+  return DsArray.like(x, gridOfChunks(rowChunks, colChunks), refs);
 }

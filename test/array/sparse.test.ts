@@ -30,8 +30,23 @@ function close(got: readonly number[], want: readonly number[], what: string): v
   });
 }
 
-async function values(x: DsArray<Block>): Promise<number[]> {
+/** A CSR matrix as scipy requires it: indptr from 0 to nnz, never decreasing; each row's columns increasing and in range. */
+function checkCsr(m: CsrMatrix, what: string): void {
+  assert.equal(m.indptr[0], 0, `${what}: indptr[0]`);
+  assert.equal(m.indptr[m.rows], m.nnz, `${what}: indptr[rows]`);
+  for (let i = 0; i < m.rows; i++) {
+    assert.ok(m.indptr[i + 1] >= m.indptr[i], `${what}: indptr decreases at row ${i}`);
+    for (let k = m.indptr[i]; k < m.indptr[i + 1]; k++) {
+      const j = m.indices[k];
+      assert.ok(j >= 0 && j < m.cols, `${what}: column ${j} outside [0, ${m.cols}) in row ${i}`);
+      if (k > m.indptr[i]) assert.ok(j > m.indices[k - 1], `${what}: columns not increasing in row ${i}`);
+    }
+  }
+}
+
+async function values(x: DsArray<Block>, what = "array"): Promise<number[]> {
   const m = await x.collect();
+  if (m instanceof CsrMatrix) checkCsr(m, what);
   return Array.from(m instanceof CsrMatrix ? m.toDense().data : m.data);
 }
 
@@ -66,7 +81,7 @@ describeEachExecutor("sparse arrays", () => {
         for (const [what, got, want] of cases) {
           assert.ok(got.sparse, `${what} stays sparse`);
           assert.deepEqual(got.shape, want.shape, what);
-          close(await values(got), await values(want), what);
+          close(await values(got, what), await values(want), what);
         }
         const squared = s.pow(2);
         assert.ok(squared.sparse, "x ** 2 stays sparse");
@@ -126,23 +141,71 @@ describeEachExecutor("sparse arrays", () => {
     );
   });
 
+  it("keep sparsity through slices, takes, masks, rechunks, joins and sparse-sparse arithmetic", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        shapes,
+        fc.integer({ min: 1, max: 24 }),
+        fc.integer({ min: 1, max: 14 }),
+        fc.integer({ min: -3, max: 3 }).filter((k) => k !== 0),
+        async ({ rows, cols, br, bc, density, seed }, br2, bc2, step) => {
+          const data = sparseValues(rows, cols, density, seed);
+          const other = sparseValues(rows, cols, density, seed + 7);
+          const blockSize = [Math.min(br, rows), Math.min(bc, cols)] as const;
+          const d = ds.array(data, { blockSize });
+          const s = d.toSparse();
+          // A different blocking: the sparse-sparse operations rechunk the right operand.
+          const e = ds.array(other, { blockSize: [Math.min(br2, rows), Math.min(bc2, cols)] });
+          const t = e.toSparse();
+          const rowsPicked = Array.from({ length: rows + 2 }, (_, k) => ((k * 7 + seed) % (2 * rows)) - rows);
+          const colMask = Array.from({ length: cols }, (_, k) => (k + seed) % 3 !== 0);
+          const cases: [string, DsArray<Block>, DsArray][] = [
+            ["x + y", s.add(t), d.add(e)],
+            ["x - y", s.sub(t), d.sub(e)],
+            ["x * y", s.mul(t), d.mul(e)],
+            [
+              "slice",
+              s.slice([1, null, step], [null, null, -step]),
+              d.slice([1, null, step], [null, null, -step]),
+            ],
+            ["take rows", s.take(rowsPicked, 0), d.take(rowsPicked, 0)],
+            ["take cols", s.take([cols - 1, 0, -1], 1), d.take([cols - 1, 0, -1], 1)],
+            ["mask cols", s.mask(colMask, 1), d.mask(colMask, 1)],
+            ["rechunk", s.rechunk([Math.min(br2, rows), Math.min(bc2, cols)]), d],
+            ["concat 0", ds.concat([s, t], 0), ds.concat([d, e], 0)],
+            ["concat 1", ds.concat([t, s], 1), ds.concat([e, d], 1)],
+            ["copy", s.copy(), d],
+          ];
+          for (const [what, got, want] of cases) {
+            assert.ok(got.sparse, `${what} stays sparse`);
+            assert.deepEqual(got.shape, want.shape, what);
+            close(await values(got, what), await values(want), what);
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
   it("give dense results for operations that cannot keep zeros, as scipy does", async () => {
     const data = sparseValues(9, 7, 0.3, 5);
     const d = ds.array(data, { blockSize: [4, 3] });
     const s = d.toSparse();
-    const cases: [string, DsArray, DsArray][] = [
+    const row = ds.array([sparseValues(1, 7, 1, 3)[0]], { blockSize: [1, 3] });
+    const cases: [string, DsArray<Block>, DsArray][] = [
       ["x + 1", s.add(1), d.add(1)],
       ["exp(x)", s.exp(), d.exp()],
-      ["x ** 0", s.pow(0) as DsArray, d.pow(0)],
-      ["x + x", s.add(s), d.add(d)],
-      ["x * x", s.mul(s), d.mul(d)],
-      ["x.slice", s.slice([1, 8, 2], [0, 5]), d.slice([1, 8, 2], [0, 5])],
-      ["concat", ds.concat([s.toDense(), s], 0), ds.concat([d, d], 0)],
+      ["x ** 0", s.pow(0), d.pow(0)],
+      ["x + dense", s.add(d), d.add(d)],
+      ["x + broadcast row", s.add(row), d.add(row)],
+      ["x * dense", s.mul(d), d.mul(d)],
+      ["concat with dense", ds.concat([d, s], 0), ds.concat([d, d], 0)],
       ["where", ds.where(s.gt(0), s, -1), ds.where(d.gt(0), d, -1)],
+      ["deleteRows", s.deleteRows([0, 3]), d.deleteRows([0, 3])],
     ];
     for (const [what, got, want] of cases) {
       assert.ok(!got.sparse, `${what} is dense`);
-      close(await values(got), await values(want), what);
+      close(await values(got, what), await values(want), what);
     }
     assert.equal(await s.item(2, 3), await d.item(2, 3));
     close(await values(s.var(0)), await values(d.var(0)), "var(0)");

@@ -8,17 +8,23 @@ import type { Matrix } from "../../core/matrix.ts";
 import { DsArray } from "../dsArray.ts";
 import type { DenseOperand, Operand } from "../elementwise.ts";
 import { binary, clip, map, unary } from "../ops/arithmetic.ts";
-import { dense, denseOperand, mapSparseValues } from "../ops/sparse.ts";
+import { combineSparse, dense, denseOperand, mapSparseValues } from "../ops/sparse.ts";
 
 declare module "../dsArray.ts" {
   interface DsArray<B extends Block = Matrix> {
-    /** `x + y` elementwise; `y` is a number or a broadcastable DsArray. @example `x.add(1)` */
-    add(y: Operand): DsArray;
-    /** `x - y` elementwise. */
-    sub(y: Operand): DsArray;
-    /** `x * y` elementwise; a sparse array times a number stays sparse (as in scipy). */
+    /**
+     * `x + y` elementwise; `y` is a number or a broadcastable DsArray. Two sparse arrays of one shape give a
+     * sparse sum (`DsArray<Block>`: anything else is dense). @example `x.add(1)`
+     */
+    add(this: DsArray, y: Operand): DsArray;
+    add(this: DsArray<CsrMatrix>, y: Operand): DsArray<Block>;
+    /** `x - y` elementwise (sparse for two sparse arrays of one shape, as `add`). */
+    sub(this: DsArray, y: Operand): DsArray;
+    sub(this: DsArray<CsrMatrix>, y: Operand): DsArray<Block>;
+    /** `x * y` elementwise; a sparse array times a number, or times a sparse array of its shape, stays sparse (as in scipy). */
     mul(y: number): DsArray<B>;
-    mul(y: Operand): DsArray;
+    mul(this: DsArray, y: Operand): DsArray;
+    mul(this: DsArray<CsrMatrix>, y: Operand): DsArray<Block>;
     /**
      * `x / y` elementwise (division by zero gives ±Infinity or NaN, as in NumPy); a sparse array divided by
      * a number stays sparse, its implicit zeros zero (as in scipy).
@@ -78,13 +84,27 @@ function keepingZeros(
   return fallback(dense(x));
 }
 
-proto.add = function (y) {
-  return binary("add", this, y as DenseOperand);
-};
-proto.sub = function (y) {
-  return binary("sub", this, y as DenseOperand);
-};
+/** Two sparse arrays of one shape, combined sparse; anything else elementwise on the dense forms. */
+function combined(x: DsArray<Block>, y: Operand, op: "add" | "sub" | "mul"): DsArray<Block> {
+  if (
+    x.sparse &&
+    y instanceof DsArray &&
+    y.sparse &&
+    y.shape[0] === x.shape[0] &&
+    y.shape[1] === x.shape[1]
+  ) {
+    return combineSparse(x as DsArray<CsrMatrix>, y as DsArray<CsrMatrix>, op);
+  }
+  return binary(op, dense(x), denseOperand(y));
+}
+anyProto.add = function (this: DsArray<Block>, y: Operand) {
+  return combined(this, y, "add");
+} as DsArray<Block>["add"];
+anyProto.sub = function (this: DsArray<Block>, y: Operand) {
+  return combined(this, y, "sub");
+} as DsArray<Block>["sub"];
 anyProto.mul = function (this: DsArray<Block>, y: Operand) {
+  if (y instanceof DsArray) return combined(this, y, "mul");
   const scalar = typeof y === "number";
   return keepingZeros(this, scalar ? "mul" : undefined, scalar ? y : 0, (x) =>
     binary("mul", x, denseOperand(y)),

@@ -13,25 +13,23 @@ import { slice } from "../ops/slice.ts";
 import { take } from "../ops/take.ts";
 
 declare module "../dsArray.ts" {
-  // Every declaration of DsArray carries its type parameter, used or not.
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface DsArray<B extends Block = Matrix> {
     /**
      * `x[rows, cols]` (NumPy basic slicing): each is `[start?, stop?, step?]` (negatives and `null`
      * allowed) or a single index (keeps the axis). Whole blocks are shared, not copied.
      * @example `x.slice([0, 10], [null, null, -1])` — the first 10 rows, columns reversed
      */
-    slice(rows?: SliceSpec, cols?: SliceSpec): DsArray;
+    slice(rows?: SliceSpec, cols?: SliceSpec): DsArray<B>;
     /**
      * Rows (`axis` 0, default) or columns (`axis` 1) at `indices`, in order; duplicates and negatives allowed.
      * @example `x.take([3, 0, 3, -1], 0)`
      */
-    take(indices: readonly number[], axis?: 0 | 1): DsArray;
+    take(indices: readonly number[], axis?: 0 | 1): DsArray<B>;
     /**
      * Rows (`axis` 0, default) or columns (`axis` 1) where `booleans` is true (or 1).
      * @example `x.mask([true, false, true], 0)`
      */
-    mask(booleans: Mask, axis?: 0 | 1): DsArray;
+    mask(booleans: Mask, axis?: 0 | 1): DsArray<B>;
     /**
      * The element (i, j) (negatives from the end); waits for its block only. No arguments: a 1x1 array's value.
      * @example `await x.item(-1, 0)`

@@ -21,9 +21,9 @@ declare module "../dsArray.ts" {
     /** The transpose, one task per block. @example `await x.transpose().toArray()` */
     transpose(): DsArray<B>;
     /** The same values in blocks of `[rows, cols]`; unchanged blocks are reused. @example `x.rechunk([100, 10])` */
-    rechunk(blockSize: readonly [number, number]): DsArray;
+    rechunk(blockSize: readonly [number, number]): DsArray<B>;
     /** An independent copy; blocks are immutable, so it shares them (no task). @example `const y = x.copy()` */
-    copy(): DsArray;
+    copy(): DsArray<B>;
     /** Without the given rows (NumPy's `np.delete(x, idx, 0)`). @example `x.deleteRows([0, -1])` */
     deleteRows(idx: number | readonly number[]): DsArray;
     /** Without the given columns (NumPy's `np.delete(x, idx, 1)`). @example `x.deleteCols(2)` */

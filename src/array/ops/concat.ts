@@ -1,3 +1,4 @@
+import type { Block } from "../../core/block.ts";
 import { ArgumentError, ShapeError } from "../../core/errors.ts";
 import type { BlockRef } from "../../runtime/blockRef.ts";
 import { gridOfChunks } from "../blockGrid.ts";
@@ -6,7 +7,7 @@ import { rechunkTo } from "../rechunk.ts";
 
 const axisNames = ["rows", "cols"] as const;
 
-function checkArrays(op: string, arrays: unknown): DsArray[] {
+function checkArrays<T extends Block>(op: string, arrays: unknown): DsArray<T>[] {
   if (!Array.isArray(arrays) || arrays.length === 0) {
     throw new ArgumentError(
       `${op}: arrays must be a non-empty array of DsArrays but was ${describe(arrays)}`,
@@ -16,7 +17,7 @@ function checkArrays(op: string, arrays: unknown): DsArray[] {
     if (!(a instanceof DsArray))
       throw new ArgumentError(`${op}: arrays[${k}] must be a DsArray but was ${describe(a)}`);
   });
-  return arrays as DsArray[];
+  return arrays as DsArray<T>[];
 }
 
 function describe(v: unknown): string {
@@ -49,9 +50,9 @@ function checkAxis(op: string, axis: unknown): 0 | 1 {
  * ```
  * @see src/array/ops/concat.ts
  */
-export function concat(arrays: readonly DsArray[], axis: 0 | 1 = 0): DsArray {
+export function concat<T extends Block>(arrays: readonly DsArray<T>[], axis: 0 | 1 = 0): DsArray<T> {
   const op = "ds.concat";
-  const inputs = checkArrays(op, arrays);
+  const inputs = checkArrays<T>(op, arrays);
   const ax = checkAxis(op, axis);
   const other = 1 - ax;
   const first = inputs[0];
@@ -79,5 +80,5 @@ export function concat(arrays: readonly DsArray[], axis: 0 | 1 = 0): DsArray {
     refs = target.map((_, i) => blocks.flatMap((b) => b[i]));
   }
   const grid = ax === 0 ? gridOfChunks(axisChunks, target) : gridOfChunks(target, axisChunks);
-  return DsArray.fromBlocks(grid, refs);
+  return DsArray.like(first, grid, refs);
 }

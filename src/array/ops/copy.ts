@@ -1,3 +1,4 @@
+import type { Block } from "../../core/block.ts";
 import { DsArray } from "../dsArray.ts";
 
 /**
@@ -15,8 +16,9 @@ import { DsArray } from "../dsArray.ts";
  * ```
  * @see src/array/ops/copy.ts
  */
-export function copy(x: DsArray): DsArray {
-  return DsArray.fromBlocks(
+export function copy<T extends Block>(x: DsArray<T>): DsArray<T> {
+  return DsArray.like(
+    x,
     x.grid,
     x.blocks().map((row) => [...row]),
   );

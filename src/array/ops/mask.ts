@@ -1,3 +1,4 @@
+import type { Block } from "../../core/block.ts";
 import { ArgumentError, ShapeError } from "../../core/errors.ts";
 import type { DsArray } from "../dsArray.ts";
 import { checkAxis, gather } from "./take.ts";
@@ -20,7 +21,7 @@ export type Mask = readonly boolean[] | readonly number[];
  * await x.mask([0, 1], 1).toArray();           // [[2], [4], [6]]
  * ```
  */
-export function mask(x: DsArray, booleans: Mask, axis: 0 | 1 = 0): DsArray {
+export function mask<T extends Block>(x: DsArray<T>, booleans: Mask, axis: 0 | 1 = 0): DsArray<T> {
   const op = "mask";
   const a = checkAxis(op, axis);
   if (!Array.isArray(booleans)) {

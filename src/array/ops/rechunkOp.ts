@@ -1,3 +1,4 @@
+import type { Block } from "../../core/block.ts";
 import { normalizeBlockSize, regularGrid } from "../blockGrid.ts";
 import type { DsArray } from "../dsArray.ts";
 import { rechunkTo } from "../rechunk.ts";
@@ -18,7 +19,7 @@ import { rechunkTo } from "../rechunk.ts";
  * ```
  * @see src/array/ops/rechunkOp.ts
  */
-export function rechunk(x: DsArray, blockSize: readonly [number, number]): DsArray {
+export function rechunk<T extends Block>(x: DsArray<T>, blockSize: readonly [number, number]): DsArray<T> {
   const grid = regularGrid(x.shape, normalizeBlockSize("rechunk", x.shape, blockSize));
   return rechunkTo(x, grid.rowChunks, grid.colChunks, "rechunk");
 }

@@ -1,8 +1,9 @@
-import { Matrix } from "../../core/matrix.ts";
+import type { Block } from "../../core/block.ts";
 import { BlockRef } from "../../runtime/blockRef.ts";
 import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks, isWholeBlock, normalizeSlice, slicePieces, type SliceSpec } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
+import { emptyBlock } from "./sparse.ts";
 
 /**
  * `x[rows, cols]` with NumPy basic-slicing semantics; always a 2-D result. Each of `rows` and `cols` is a
@@ -25,7 +26,12 @@ import { DsArray } from "../dsArray.ts";
  * x.slice([2, 2]).shape;                        // [0, 3]
  * ```
  */
-export function slice(x: DsArray, rows?: SliceSpec, cols?: SliceSpec, op = "slice"): DsArray {
+export function slice<T extends Block>(
+  x: DsArray<T>,
+  rows?: SliceSpec,
+  cols?: SliceSpec,
+  op = "slice",
+): DsArray<T> {
   const rowSlice = normalizeSlice(op, x.shape[0], rows, 0);
   const colSlice = normalizeSlice(op, x.shape[1], cols, 1);
   const rowCut = slicePieces(x.grid.rowChunks, rowSlice);
@@ -33,9 +39,10 @@ export function slice(x: DsArray, rows?: SliceSpec, cols?: SliceSpec, op = "slic
   const grid = gridOfChunks(rowCut.chunks, colCut.chunks);
   if (rowCut.pieces.length === 0 || colCut.pieces.length === 0) {
     // An empty axis has the one chunk [0]: blocks of zero size, made here without a task.
-    return DsArray.fromBlocks(
+    return DsArray.like(
+      x,
       grid,
-      grid.rowChunks.map((r) => grid.colChunks.map((c) => BlockRef.of(Matrix.zeros(r, c)))),
+      grid.rowChunks.map((r) => grid.colChunks.map((c) => BlockRef.of(emptyBlock(x, r, c)))),
     );
   }
   const refs = rowCut.pieces.map((rp, i) =>
@@ -61,5 +68,5 @@ export function slice(x: DsArray, rows?: SliceSpec, cols?: SliceSpec, op = "slic
       })[0];
     }),
   );
-  return DsArray.fromBlocks(grid, refs);
+  return DsArray.like(x, grid, refs);
 }

@@ -6,11 +6,13 @@
  */
 import type { Block } from "../../core/block.ts";
 import { CsrMatrix } from "../../core/csrMatrix.ts";
+import { Matrix } from "../../core/matrix.ts";
 import type { SparseValueMap } from "../../core/kernels/sparse/attrs.ts";
 import { BlockRef } from "../../runtime/blockRef.ts";
 import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks, normalizeBlockSize, offsetsOf, regularGrid, type Shape } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
+import { rechunkTo } from "../rechunk.ts";
 import type { DenseOperand, Operand } from "../elementwise.ts";
 
 /** The dense form of `x` (x itself if it is dense). */
@@ -141,4 +143,37 @@ export function denseOperand(y: Operand): DenseOperand {
  */
 export function denseArgument(x: DsArray<Block>): DsArray {
   return x instanceof DsArray ? dense(x) : x;
+}
+
+/** A zero-size (or all-zero) block of `x`'s kind: what an empty slice or take is made of, without a task. */
+export function emptyBlock(x: DsArray<Block>, rows: number, cols: number): Block {
+  return x.sparse ? CsrMatrix.allocate(rows, cols, 0) : Matrix.zeros(rows, cols);
+}
+
+/**
+ * `x op y` for two sparse arrays of one shape, sparse (y is rechunked to x's blocks if they differ): add
+ * and sub keep the entries of either, mul those of both.
+ */
+export function combineSparse(
+  x: DsArray<CsrMatrix>,
+  y: DsArray<CsrMatrix>,
+  op: "add" | "sub" | "mul",
+): DsArray<CsrMatrix> {
+  const aligned = rechunkTo(y, x.grid.rowChunks, x.grid.colChunks, op);
+  const xb = x.blocks();
+  const yb = aligned.blocks();
+  const refs = x.grid.rowChunks.map((rows, i) =>
+    x.grid.colChunks.map(
+      (cols, j) =>
+        engine().submit({
+          op,
+          kernel: "sparse.combine",
+          attrs: { op },
+          inputs: [xb[i][j], yb[i][j]],
+          outputs: [[rows, cols]],
+          blockIndex: [i, j],
+        })[0],
+    ),
+  );
+  return DsArray.fromSparseBlocks(x.grid, refs);
 }

@@ -1,9 +1,10 @@
 import { ArgumentError } from "../../core/errors.ts";
-import { Matrix } from "../../core/matrix.ts";
+import type { Block } from "../../core/block.ts";
 import { BlockRef } from "../../runtime/blockRef.ts";
 import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks, normalizeIndices, takeGroups, wholeTakeSource, type BlockGrid } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
+import { emptyBlock } from "./sparse.ts";
 
 /** Checks an axis argument: 0 (rows) or 1 (columns). */
 export function checkAxis(op: string, axis: unknown): 0 | 1 {
@@ -19,7 +20,12 @@ export function checkAxis(op: string, axis: unknown): 0 | 1 {
  * Gathers already normalised indices along `axis` (the shared body of `take` and `mask`). The output is cut
  * into blocks of the source's nominal block size along `axis`; the other axis keeps the source's chunks.
  */
-export function gather(op: string, x: DsArray, indices: readonly number[], axis: 0 | 1): DsArray {
+export function gather<T extends Block>(
+  op: string,
+  x: DsArray<T>,
+  indices: readonly number[],
+  axis: 0 | 1,
+): DsArray<T> {
   const along = axis === 0 ? x.grid.rowChunks : x.grid.colChunks;
   const across = axis === 0 ? x.grid.colChunks : x.grid.rowChunks;
   const groups = takeGroups(along, indices, Math.max(1, x.blockSize[axis]));
@@ -27,9 +33,10 @@ export function gather(op: string, x: DsArray, indices: readonly number[], axis:
   const grid: BlockGrid = axis === 0 ? gridOfChunks(outAlong, across) : gridOfChunks(across, outAlong);
   if (groups.length === 0 || x.shape[1 - axis] === 0) {
     // Nothing to read: zero-size blocks, made here without a task.
-    return DsArray.fromBlocks(
+    return DsArray.like(
+      x,
       grid,
-      grid.rowChunks.map((r) => grid.colChunks.map((c) => BlockRef.of(Matrix.zeros(r, c)))),
+      grid.rowChunks.map((r) => grid.colChunks.map((c) => BlockRef.of(emptyBlock(x, r, c)))),
     );
   }
   const at = (a: number, b: number): BlockRef => (axis === 0 ? x.block(a, b) : x.block(b, a));
@@ -49,7 +56,7 @@ export function gather(op: string, x: DsArray, indices: readonly number[], axis:
     }),
   );
   const refs = axis === 0 ? outBlocks : across.map((_, i) => outBlocks.map((column) => column[i]));
-  return DsArray.fromBlocks(grid, refs);
+  return DsArray.like(x, grid, refs);
 }
 
 /**
@@ -68,7 +75,11 @@ export function gather(op: string, x: DsArray, indices: readonly number[], axis:
  * await x.take([1], 1).toArray();           // [[1], [3], [5], [7]]
  * ```
  */
-export function take(x: DsArray, indices: readonly number[], axis: 0 | 1 = 0): DsArray {
+export function take<T extends Block>(
+  x: DsArray<T>,
+  indices: readonly number[],
+  axis: 0 | 1 = 0,
+): DsArray<T> {
   const op = "take";
   const a = checkAxis(op, axis);
   return gather(op, x, normalizeIndices(op, x.shape[a], indices, a), a);

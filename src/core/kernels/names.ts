@@ -123,8 +123,9 @@ export interface KernelTable {
   "reduce.median.chunk": { axis: ReduceAxis };
   "reduce.median.combine": { axis: PartialLayout };
   "reduce.median.aggregate": { axis: PartialLayout };
-  // Sparse blocks (sparse/): conversions, maps with f(0) = 0, and the transpose. The sum and fold chunks
-  // and matmul.accumulate take sparse blocks too.
+  // Sparse blocks (sparse/): conversions, maps with f(0) = 0, the transpose and elementwise combinations.
+  // The sum and fold chunks, matmul.accumulate, block.slice, block.assemble and block.take take sparse
+  // blocks too (a structure kernel makes a sparse block from sparse inputs).
   /** The block as a dense block. */
   "sparse.toDense": Record<string, never>;
   /** The block as a sparse block (its non-zeros). */
@@ -133,6 +134,8 @@ export interface KernelTable {
   "sparse.mapValues": { op: SparseValueMap; value: number };
   /** The transpose of a sparse block, sparse. */
   "sparse.transpose": Record<string, never>;
+  /** `a op b` of two sparse blocks of one shape, sparse (add, sub: union of entries; mul: intersection). */
+  "sparse.combine": { op: "add" | "sub" | "mul" };
   // Files, read and written on the workers (io/): these kernels touch the file system, the one exception
   // to "kernels are pure" besides block.gather; each reads or writes only the bytes its attributes name.
   /** Lines and data lines (not blank, not comment) that start in bytes [start, end): a 1 x 2 block. */

@@ -3,13 +3,10 @@
  * this module once, so that a task naming a kernel finds it wherever it runs.
  */
 import { addAllKernel } from "./block/addAll.ts";
-import { assembleKernel } from "./block/assemble.ts";
 import { gatherKernel } from "./block/gather.ts";
 import { assignKernel } from "./block/assign.ts";
 import { kronKernel } from "./block/kron.ts";
-import { sliceBlock } from "./block/slice.ts";
 import { stitchKernel } from "./block/stitch.ts";
-import { takeKernel } from "./block/take.ts";
 import { transposeKernel } from "./block/transpose.ts";
 import { fusedElementwise } from "./elementwise/kernels.ts";
 import { fillConstant, fillEye, fillRandom } from "./fill.ts";
@@ -25,7 +22,9 @@ import { medianAggregate, medianChunk, medianCombine } from "./reduce/median.ts"
 import { momentsAggregate, momentsChunk, momentsCombine } from "./reduce/moments.ts";
 import { sumAggregate, sumCombine, sumFusedChunk } from "./reduce/sum.ts";
 import { isKernelRegistered, registerBlockKernel, registerKernel } from "./registry.ts";
+import { sparseCombine } from "./sparse/combine.ts";
 import { sparseFromDense, sparseToDense } from "./sparse/convert.ts";
+import { anyAssemble, anySlice, anyTake } from "./sparse/structure.ts";
 import { matmulAnyAccumulate } from "./sparse/matmul.ts";
 import { anyFoldChunk, anySumChunk } from "./sparse/reduce.ts";
 import { sparseTranspose } from "./sparse/transpose.ts";
@@ -40,11 +39,11 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("fill.constant", fillConstant);
   registerKernel("fill.eye", fillEye);
   registerKernel("elementwise.fused", fusedElementwise);
-  registerKernel("block.slice", sliceBlock);
+  registerBlockKernel("block.slice", anySlice);
   registerKernel("block.stitch", stitchKernel);
   registerKernel("block.gather", gatherKernel);
-  registerKernel("block.assemble", assembleKernel);
-  registerKernel("block.take", takeKernel);
+  registerBlockKernel("block.assemble", anyAssemble);
+  registerBlockKernel("block.take", anyTake);
   registerKernel("block.transpose", transposeKernel);
   registerKernel("block.assign", assignKernel);
   registerKernel("block.kron", kronKernel);
@@ -72,6 +71,7 @@ if (!isKernelRegistered("fill.random")) {
   registerBlockKernel("sparse.fromDense", sparseFromDense);
   registerBlockKernel("sparse.mapValues", sparseMapValues);
   registerBlockKernel("sparse.transpose", sparseTranspose);
+  registerBlockKernel("sparse.combine", sparseCombine);
   registerKernel("io.text.scan", textScan);
   registerKernel("io.text.parse", textParse);
   registerKernel("io.text.write", textWrite);
