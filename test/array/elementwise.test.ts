@@ -4,7 +4,16 @@ import fc from "fast-check";
 import { ds, ShapeError, ArgumentError, TaskFailedError } from "../../src/index.ts";
 import { engine } from "../../src/internal.ts";
 import { describeEachExecutor } from "../support/executors.ts";
-import { assertDsEqual, bcast, denseMap, denseValues, shapeAndBlocks, type Dense } from "../support/dense.ts";
+import {
+  assertDsEqual,
+  bcast,
+  denseMap,
+  denseValues,
+  ofKind,
+  shapeAndBlocks,
+  withZeros,
+  type Dense,
+} from "../support/dense.ts";
 
 const binaryRefs: Record<string, (a: number, b: number) => number> = {
   add: (a, b) => a + b,
@@ -41,7 +50,7 @@ function operandShape(kind: (typeof broadcastKinds)[number], n: number, m: numbe
 }
 
 describeEachExecutor("elementwise", () => {
-  it("every binary op matches the dense reference, with broadcasting and mismatched blockings", async () => {
+  it("every binary op matches the dense reference, with broadcasting, mismatched blockings and sparse operands", async () => {
     await fc.assert(
       fc.asyncProperty(
         shapeAndBlocks(),
@@ -50,12 +59,18 @@ describeEachExecutor("elementwise", () => {
         fc.boolean(),
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 0, max: 2 ** 31 }),
-        async ({ shape: [n, m], blockSize }, op, kind, swap, otherBlock, seed) => {
+        fc.constantFrom([false, false], [true, false], [false, true], [true, true]),
+        async ({ shape: [n, m], blockSize }, op, kind, swap, otherBlock, seed, [sparseX, sparseY]) => {
           const [p, q] = operandShape(kind, n, m);
-          const a = fc.sample(denseValues(n, m, true), { seed, numRuns: 1 })[0];
-          const b = fc.sample(denseValues(p, q, true), { seed: seed + 1, numRuns: 1 })[0];
-          const x = ds.array(a, { blockSize });
-          const y = ds.array(b, { blockSize: [Math.min(otherBlock, p), Math.min(otherBlock, q)] });
+          const rawA = fc.sample(denseValues(n, m, true), { seed, numRuns: 1 })[0];
+          const rawB = fc.sample(denseValues(p, q, true), { seed: seed + 1, numRuns: 1 })[0];
+          const a = sparseX ? withZeros(rawA, seed) : rawA;
+          const b = sparseY ? withZeros(rawB, seed + 1) : rawB;
+          const x = ofKind(ds.array(a, { blockSize }), sparseX);
+          const y = ofKind(
+            ds.array(b, { blockSize: [Math.min(otherBlock, p), Math.min(otherBlock, q)] }),
+            sparseY,
+          );
           const ref = binaryRefs[op];
           const [left, right, dl, dr]: [typeof x, typeof y, Dense, Dense] = swap
             ? [y, x, b, a]
@@ -70,16 +85,18 @@ describeEachExecutor("elementwise", () => {
     );
   });
 
-  it("scalar operands and every unary op, including NaN and infinities", async () => {
+  it("scalar operands and every unary op, including NaN and infinities, on dense and sparse arrays", async () => {
     await fc.assert(
       fc.asyncProperty(
         shapeAndBlocks(),
         fc.constantFrom(...Object.keys(unaryRefs)),
         fc.double({ min: -5, max: 5, noNaN: true }),
         fc.integer({ min: 0, max: 2 ** 31 }),
-        async ({ shape: [n, m], blockSize }, op, s, seed) => {
-          const a = fc.sample(denseValues(n, m, true), { seed, numRuns: 1 })[0];
-          const x = ds.array(a, { blockSize });
+        fc.boolean(),
+        async ({ shape: [n, m], blockSize }, op, s, seed, sparse) => {
+          const raw = fc.sample(denseValues(n, m, true), { seed, numRuns: 1 })[0];
+          const a = sparse ? withZeros(raw, seed) : raw;
+          const x = ofKind(ds.array(a, { blockSize }), sparse);
           await assertDsEqual(x[op as UnaryName](), denseMap(a, unaryRefs[op]));
           await assertDsEqual(
             x.mul(s).add(1),

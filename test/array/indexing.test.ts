@@ -17,7 +17,7 @@ import {
 import { engine } from "../../src/internal.ts";
 import { rechunkTo } from "../../src/array/rechunk.ts";
 import { describeEachExecutor } from "../support/executors.ts";
-import { assertDsEqual, shapeAndBlocks, type Dense } from "../support/dense.ts";
+import { assertDsEqual, ofKind, shapeAndBlocks, type Dense } from "../support/dense.ts";
 
 type Bound = number | null;
 
@@ -109,12 +109,13 @@ const sliceSpec = (n: number): fc.Arbitrary<SliceSpec> => {
 const tasks = () => engine().stats().tasksSubmitted;
 
 describeEachExecutor("indexing", () => {
-  it("slice matches the dense reference, keeps the source's block boundaries, and shares whole blocks", async () => {
+  it("slice matches the dense reference, keeps the source's block boundaries, and shares whole blocks (dense or sparse)", async () => {
     await fc.assert(
       fc.asyncProperty(
         source().chain((s) => fc.tuple(fc.constant(s), sliceSpec(s.n), sliceSpec(s.m))),
-        async ([s, rs, cs]) => {
-          const x = await build(s);
+        fc.boolean(),
+        async ([s, rs, cs], sparse) => {
+          const x = ofKind(await build(s), sparse);
           const rows = selected(s.n, rs);
           const cols = selected(s.m, cs);
           const before = tasks();

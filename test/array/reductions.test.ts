@@ -1,11 +1,18 @@
 import { it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ds, ArgumentError, DsArray } from "../../src/index.ts";
+import { ds, ArgumentError, DsArray, type Block } from "../../src/index.ts";
 import { engine } from "../../src/internal.ts";
 import { rechunkTo } from "../../src/array/rechunk.ts";
 import { describeEachExecutor } from "../support/executors.ts";
-import { assertDsEqual, denseValues, shapeAndBlocks, type Dense } from "../support/dense.ts";
+import {
+  assertDsEqual,
+  denseValues,
+  ofKind,
+  shapeAndBlocks,
+  withZeros,
+  type Dense,
+} from "../support/dense.ts";
 
 // ---- Independent dense references, one lane (a list of values) at a time, NumPy semantics. ----
 
@@ -97,7 +104,7 @@ function denseReduce(name: Name, a: Dense, n: number, m: number, axis: Axis, ddo
 }
 
 /** Calls `x.<name>(axis, options)` through the public methods. */
-function call(name: Name, x: DsArray, axis: Axis, options: { ddof?: number; splitEvery?: number }) {
+function call(name: Name, x: DsArray<Block>, axis: Axis, options: { ddof?: number; splitEvery?: number }) {
   if (name === "var" || name === "std") return x[name](axis, options);
   const { splitEvery } = options;
   return x[name](axis, splitEvery === undefined ? undefined : { splitEvery });
@@ -192,7 +199,7 @@ function expectedLevels(blocks: number, splitEvery: number): number {
 }
 
 describeEachExecutor("reductions", () => {
-  it("every reduction on every axis matches the dense reference (random shapes, blocks, special values)", async () => {
+  it("every reduction on every axis matches the dense reference (random shapes, blocks, special values, sparse or dense)", async () => {
     await fc.assert(
       fc.asyncProperty(
         shapeAndBlocks(7),
@@ -200,9 +207,11 @@ describeEachExecutor("reductions", () => {
         fc.constantFrom(2, 3, 4),
         fc.constantFrom(0, 1, 2, 0.5),
         fc.integer({ min: 0, max: 2 ** 31 }),
-        async ({ shape: [n, m], blockSize }, special, splitEvery, ddof, seed) => {
-          const a = values(n, m, special, seed);
-          const x = ds.array(a, { blockSize });
+        fc.boolean(),
+        async ({ shape: [n, m], blockSize }, special, splitEvery, ddof, seed, sparse) => {
+          const raw = values(n, m, special, seed);
+          const a = sparse ? withZeros(raw, seed) : raw;
+          const x = ofKind(ds.array(a, { blockSize }), sparse);
           for (const name of names) {
             for (const axis of [0, 1, undefined, -1, -2] as const) {
               const expected = denseReduce(name, a, n, m, axis, ddof);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { DsArray } from "../../src/index.ts";
+import type { Block, DsArray } from "../../src/index.ts";
 
 export type Dense = number[][];
 
@@ -37,7 +37,7 @@ function close(x: number, y: number, tol: number): boolean {
  * Collects `actual` (which checks every block's real shape against the grid) and compares it with the dense
  * reference, NaN equal to NaN, within a relative tolerance.
  */
-export async function assertDsEqual(actual: DsArray, expected: Dense, tol = 1e-12): Promise<void> {
+export async function assertDsEqual(actual: DsArray<Block>, expected: Dense, tol = 1e-12): Promise<void> {
   const rows = expected.length;
   const cols = rows === 0 ? actual.shape[1] : expected[0].length;
   assert.deepEqual(actual.shape, [rows, cols], "shape");
@@ -76,4 +76,18 @@ export function denseValues(n: number, m: number, special = false) {
       )
     : fc.double({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true });
   return fc.array(fc.array(value, { minLength: m, maxLength: m }), { minLength: n, maxLength: n });
+}
+
+/**
+ * `a` with about a third of its entries (chosen by position and `seed`) set to zero: input for the sparse
+ * runs of the property tests, so that implicit zeros are everywhere. -0 becomes 0: a sparse array does not
+ * store zeros, so the sign of a zero is not kept (as in scipy).
+ */
+export function withZeros(a: Dense, seed: number): Dense {
+  return denseMap(a, (v, i, j) => (((i * 31 + j * 17 + seed) >>> 0) % 3 === 0 || v === 0 ? 0 : v));
+}
+
+/** `x` as a sparse array when `sparse`, else as it is: the property tests run on both kinds. */
+export function ofKind(x: DsArray, sparse: boolean): DsArray<Block> {
+  return sparse ? x.toSparse() : x;
 }

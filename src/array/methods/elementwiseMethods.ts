@@ -18,13 +18,16 @@ declare module "../dsArray.ts" {
      */
     add(this: DsArray, y: Operand): DsArray;
     add(this: DsArray<CsrMatrix>, y: Operand): DsArray<Block>;
+    add(this: DsArray<Block>, y: Operand): DsArray<Block>;
     /** `x - y` elementwise (sparse for two sparse arrays of one shape, as `add`). */
     sub(this: DsArray, y: Operand): DsArray;
     sub(this: DsArray<CsrMatrix>, y: Operand): DsArray<Block>;
+    sub(this: DsArray<Block>, y: Operand): DsArray<Block>;
     /** `x * y` elementwise; a sparse array times a number, or times a sparse array of its shape, stays sparse (as in scipy). */
     mul(y: number): DsArray<B>;
     mul(this: DsArray, y: Operand): DsArray;
     mul(this: DsArray<CsrMatrix>, y: Operand): DsArray<Block>;
+    mul(this: DsArray<Block>, y: Operand): DsArray<Block>;
     /**
      * `x / y` elementwise (division by zero gives ±Infinity or NaN, as in NumPy); a sparse array divided by
      * a number stays sparse, its implicit zeros zero (as in scipy).
@@ -37,6 +40,7 @@ declare module "../dsArray.ts" {
      */
     pow(this: DsArray, y: Operand): DsArray;
     pow(this: DsArray<CsrMatrix>, y: Operand): DsArray<Block>;
+    pow(this: DsArray<Block>, y: Operand): DsArray<Block>;
     /** Elementwise minimum; NaN wins, as in NumPy's `minimum`. */
     minimum(y: Operand): DsArray;
     /** Elementwise maximum; NaN wins, as in NumPy's `maximum`. */

@@ -1,6 +1,7 @@
 /**
  * Elementwise add, sub and mul of two sparse blocks of one shape, sparse: a merge of each row's sorted
- * columns (add and sub keep the union of the stored entries, mul the intersection), as scipy does.
+ * columns (add and sub keep the union of the stored entries, mul the intersection, as scipy does, plus the
+ * NaN that a non-finite value times an implicit zero makes in NumPy).
  */
 import { CsrMatrix } from "../../csrMatrix.ts";
 import type { BlockKernel } from "../registry.ts";
@@ -14,11 +15,23 @@ import type { BlockKernel } from "../registry.ts";
  * ```
  */
 export function combineCsr(a: CsrMatrix, b: CsrMatrix, op: "add" | "sub" | "mul"): CsrMatrix {
+  const f =
+    op === "add"
+      ? (x: number, y: number) => x + y
+      : op === "sub"
+        ? (x: number, y: number) => x - y
+        : (x: number, y: number) => x * y;
   const indptr = new Int32Array(a.rows + 1);
   const indices: number[] = [];
   const values: number[] = [];
-  const keepLone = op !== "mul";
-  const sign = op === "sub" ? -1 : 1;
+  // An entry against an implicit zero: kept for add and sub; for mul only when it is NaN (inf * 0 or
+  // NaN * 0), so that the values are NumPy's, where scipy would give 0.
+  const lone = (j: number, v: number) => {
+    if (op !== "mul" || v !== v) {
+      indices.push(j);
+      values.push(v);
+    }
+  };
   for (let i = 0; i < a.rows; i++) {
     let p = a.indptr[i];
     let q = b.indptr[i];
@@ -29,22 +42,9 @@ export function combineCsr(a: CsrMatrix, b: CsrMatrix, op: "add" | "sub" | "mul"
       const jb = q < qEnd ? b.indices[q] : Infinity;
       if (ja === jb) {
         indices.push(ja);
-        values.push(op === "mul" ? a.data[p] * b.data[q] : a.data[p] + sign * b.data[q]);
-        p++;
-        q++;
-      } else if (ja < jb) {
-        if (keepLone) {
-          indices.push(ja);
-          values.push(a.data[p]);
-        }
-        p++;
-      } else {
-        if (keepLone) {
-          indices.push(jb);
-          values.push(sign * b.data[q]);
-        }
-        q++;
-      }
+        values.push(f(a.data[p++], b.data[q++]));
+      } else if (ja < jb) lone(ja, f(a.data[p++], 0));
+      else lone(jb, f(0, b.data[q++]));
     }
     indptr[i + 1] = indices.length;
   }
