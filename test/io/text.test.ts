@@ -1,6 +1,7 @@
 import { it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -240,4 +241,49 @@ it("parseNumber agrees with Number on every valid spelling and refuses the rest"
   }
   assert.equal(formatNumber(-0, -1), "-0");
   assert.equal(formatNumber(Number.NaN, 3), "nan");
+});
+
+it("a file that cannot be read for permission is a one-line error naming it, for every loader", (t) => {
+  // Root reads everything: the loaders then run in a child process as the unprivileged user nobody, which
+  // needs a checkout that others may read.
+  const root = process.getuid?.() === 0;
+  const probe = spawnSync(
+    process.execPath,
+    [
+      "-e",
+      `require("fs").accessSync(${JSON.stringify(new URL("../../src/index.ts", import.meta.url).pathname)})`,
+    ],
+    root ? { uid: 65534, gid: 65534 } : {},
+  );
+  if (probe.status !== 0) {
+    t.skip("the checkout is not readable by the user nobody, so the denied read cannot be tried here");
+    return;
+  }
+  const d = mkdtempSync(join(tmpdir(), "dsfabric-perm-"));
+  chmodSync(d, 0o755);
+  const files = ["x.csv", "x.npy", "x.svm"].map((name) => join(d, name));
+  for (const f of files) {
+    writeFileSync(f, "1 2\n");
+    chmodSync(f, root ? 0o600 : 0o000);
+  }
+  const index = JSON.stringify(new URL("../../src/index.ts", import.meta.url).pathname);
+  const script = `import(${index}).then(async ({ ds }) => {
+    for (const [load, f] of [[ds.loadTxt, ${JSON.stringify(files[0])}], [ds.loadNpy, ${JSON.stringify(files[1])}], [ds.loadSvmlight, ${JSON.stringify(files[2])}]]) {
+      try { await load(f); console.log("loaded " + f); } catch (e) { console.log(e.name + ": " + e.message); }
+    }
+  })`;
+  const asNobody = root ? { uid: 65534, gid: 65534 } : {};
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
+    ...asNobody,
+    cwd: new URL("../..", import.meta.url).pathname,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(
+    r.stdout.trim().split("\n"),
+    ["ds.loadTxt", "ds.loadNpy", "ds.loadSvmlight"].map(
+      (op, k) => `FileFormatError: ${op}: cannot read ${files[k]}: permission denied`,
+    ),
+  );
 });
