@@ -109,7 +109,7 @@ describeEachExecutor("sparse arrays", () => {
     );
   });
 
-  it("multiply with dense and sparse operands, either transposed, into the dense product", async () => {
+  it("multiply with dense and sparse operands, either transposed (dense results, sparse for two sparse)", async () => {
     await fc.assert(
       fc.asyncProperty(
         shapes,
@@ -126,7 +126,14 @@ describeEachExecutor("sparse arrays", () => {
           const want = await values(da.matmul(db));
           close(await values(sa.matmul(db)), want, "sparse x dense");
           close(await values(da.matmul(sb)), want, "dense x sparse");
-          close(await values(sa.matmul(sb)), want, "sparse x sparse");
+          const product = sa.matmul(sb);
+          assert.ok(product.sparse, "sparse x sparse is sparse");
+          close(await values(product, "sparse x sparse"), want, "sparse x sparse");
+          close(
+            await values(ds.matmul(sb, sa, { transposeA: true, transposeB: true }), "sparseᵀ x sparseᵀ"),
+            await values(ds.matmul(db, da, { transposeA: true, transposeB: true })),
+            "sparseᵀ x sparseᵀ",
+          );
           const c = ds.array(sparseValues(rows, k, 0.5, seed + 2), { blockSize: [Math.min(br, rows), 1] });
           const wantT = await values(ds.matmul(da, c, { transposeA: true }));
           close(await values(ds.matmul(sa, c, { transposeA: true })), wantT, "sparseᵀ x dense (rechunked)");

@@ -3,6 +3,7 @@
  * imports this file, so the attachment happens once, in a fixed order.
  */
 import type { Block } from "../../core/block.ts";
+import type { CsrMatrix } from "../../core/csrMatrix.ts";
 import type { Matrix } from "../../core/matrix.ts";
 import { DsArray } from "../dsArray.ts";
 import { matmul } from "../ops/matmul.ts";
@@ -21,10 +22,14 @@ declare module "../dsArray.ts" {
      * await x.matmul(x).toArray(); // [[7, 10], [15, 22]]
      * ```
      */
-    matmul(y: DsArray<Block>): DsArray;
+    matmul(this: DsArray, y: DsArray<Block>): DsArray;
+    matmul(this: DsArray<Block>, y: DsArray): DsArray;
+    /** Sparse times sparse is sparse, as in scipy. */
+    matmul(this: DsArray<CsrMatrix>, y: DsArray<CsrMatrix>): DsArray<CsrMatrix>;
+    matmul(this: DsArray<Block>, y: DsArray<Block>): DsArray<Block>;
   }
 }
 
 (DsArray.prototype as DsArray<Block>).matmul = function (this: DsArray<Block>, y: DsArray<Block>) {
   return matmul(this, y, {}, { op: "matmul", a: "x", b: "y" });
-};
+} as DsArray<Block>["matmul"];

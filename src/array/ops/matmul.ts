@@ -1,11 +1,12 @@
 import type { Block } from "../../core/block.ts";
+import type { CsrMatrix } from "../../core/csrMatrix.ts";
 import { ArgumentError, ShapeError } from "../../core/errors.ts";
 import type { BlockRef } from "../../runtime/blockRef.ts";
 import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks, sameChunks } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
 import { rechunkTo } from "../rechunk.ts";
-import { dense } from "./sparse.ts";
+import { dense, transposeSparse } from "./sparse.ts";
 
 /** Options of `ds.matmul`: multiply by the transpose of an operand without building the transpose. */
 export interface MatmulOptions {
@@ -74,12 +75,26 @@ function checkOperands(names: Names, a: unknown, b: unknown, options: unknown): 
  * ```
  * @see src/array/ops/matmul.ts
  */
+export function matmul(a: DsArray, b: DsArray<Block>, options?: MatmulOptions, names?: Names): DsArray;
+export function matmul(a: DsArray<Block>, b: DsArray, options?: MatmulOptions, names?: Names): DsArray;
+export function matmul(
+  a: DsArray<CsrMatrix>,
+  b: DsArray<CsrMatrix>,
+  options?: MatmulOptions,
+  names?: Names,
+): DsArray<CsrMatrix>;
+export function matmul(
+  a: DsArray<Block>,
+  b: DsArray<Block>,
+  options?: MatmulOptions,
+  names?: Names,
+): DsArray<Block>;
 export function matmul(
   a: DsArray<Block>,
   b: DsArray<Block>,
   options: MatmulOptions = {},
   names: Names = { op: "ds.matmul", a: "a", b: "b" },
-): DsArray {
+): DsArray<Block> {
   const [transA, transB] = checkOperands(names, a, b, options);
   const innerA = transA ? a.shape[0] : a.shape[1];
   const innerB = transB ? b.shape[1] : b.shape[0];
@@ -89,6 +104,8 @@ export function matmul(
       `${names.op}: ${names.a}${transA ? ".T" : ""} has ${innerA} columns but ${names.b}${transB ? ".T" : ""} has ${innerB} rows (${names.a}.shape=[${a.shape.join(",")}], ${names.b}.shape=[${b.shape.join(",")}]${flags.map((f) => `, ${f}`).join("")})`,
     );
   }
+  if (a.sparse && b.sparse)
+    return sparseProduct(a as DsArray<CsrMatrix>, b as DsArray<CsrMatrix>, transA, transB, names.op);
   // Align the inner dimension's chunks: rechunk the smaller operand to the larger one's.
   const innerChunksA = transA ? a.grid.rowChunks : a.grid.colChunks;
   const innerChunksB = transB ? b.grid.colChunks : b.grid.rowChunks;
@@ -148,6 +165,46 @@ export function matmul(
     }),
   );
   return DsArray.fromBlocks(gridOfChunks(rowChunks, colChunks), refs);
+}
+
+/**
+ * Sparse times sparse, sparse: transposed operands are transposed (sparse) first, the right one's inner
+ * chunks are aligned to the left one's, and each output block is one `sparse.spgemm` over its pairs.
+ */
+function sparseProduct(
+  a: DsArray<CsrMatrix>,
+  b: DsArray<CsrMatrix>,
+  transA: boolean,
+  transB: boolean,
+  op: string,
+): DsArray<CsrMatrix> {
+  const left = transA ? transposeSparse(a) : a;
+  const right = rechunkTo(
+    transB ? transposeSparse(b) : b,
+    left.grid.colChunks,
+    transB ? b.grid.rowChunks : b.grid.colChunks,
+    op,
+  );
+  const lb = left.blocks();
+  const rb = right.blocks();
+  const inner = left.grid.colChunks.length;
+  const { rowChunks } = left.grid;
+  const { colChunks } = right.grid;
+  const refs = rowChunks.map((rows, i) =>
+    colChunks.map((cols, j) => {
+      const inputs: BlockRef[] = [];
+      for (let k = 0; k < inner; k++) inputs.push(lb[i][k], rb[k][j]);
+      return engine().submit({
+        op,
+        kernel: "sparse.spgemm",
+        attrs: { rows, cols },
+        inputs,
+        outputs: [[rows, cols]],
+        blockIndex: [i, j],
+      })[0];
+    }),
+  );
+  return DsArray.fromSparseBlocks(gridOfChunks(rowChunks, colChunks), refs);
 }
 
 /**

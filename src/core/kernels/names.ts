@@ -136,6 +136,8 @@ export interface KernelTable {
   "sparse.transpose": Record<string, never>;
   /** `a op b` of two sparse blocks of one shape, sparse (add, sub: union of entries; mul: intersection). */
   "sparse.combine": { op: "add" | "sub" | "mul" };
+  /** Σ a_k · b_k over sparse pairs (a0, b0, a1, b1, ...), none transposed: one sparse rows x cols block. */
+  "sparse.spgemm": { rows: number; cols: number };
   // Files, read and written on the workers (io/): these kernels touch the file system, the one exception
   // to "kernels are pure" besides block.gather; each reads or writes only the bytes its attributes name.
   /** Lines and data lines (not blank, not comment) that start in bytes [start, end): a 1 x 2 block. */

@@ -23,6 +23,7 @@ import { momentsAggregate, momentsChunk, momentsCombine } from "./reduce/moments
 import { sumAggregate, sumCombine, sumFusedChunk } from "./reduce/sum.ts";
 import { isKernelRegistered, registerBlockKernel, registerKernel } from "./registry.ts";
 import { sparseCombine } from "./sparse/combine.ts";
+import { sparseSpgemm } from "./sparse/spgemm.ts";
 import { sparseFromDense, sparseToDense } from "./sparse/convert.ts";
 import { anyAssemble, anySlice, anyTake } from "./sparse/structure.ts";
 import { matmulAnyAccumulate } from "./sparse/matmul.ts";
@@ -72,6 +73,7 @@ if (!isKernelRegistered("fill.random")) {
   registerBlockKernel("sparse.mapValues", sparseMapValues);
   registerBlockKernel("sparse.transpose", sparseTranspose);
   registerBlockKernel("sparse.combine", sparseCombine);
+  registerBlockKernel("sparse.spgemm", sparseSpgemm);
   registerKernel("io.text.scan", textScan);
   registerKernel("io.text.parse", textParse);
   registerKernel("io.text.write", textWrite);
