@@ -11,11 +11,22 @@
  */
 import { ds as arrayDs } from "./array/ds.ts";
 import { datasets } from "./io/datasets/index.ts";
-import { loadNpy, loadSvmlight, loadTxt, saveNpy, saveTxt } from "./io/index.ts";
+import { loadArrow, loadNpy, loadParquet, loadSvmlight, loadTxt, saveNpy, saveTxt } from "./io/index.ts";
 
 /** The `ds` namespace: array creation and free-standing operations, files in and out, and `ds.datasets`. */
-export const ds = { ...arrayDs, datasets, loadTxt, saveTxt, loadNpy, saveNpy, loadSvmlight };
+export const ds = {
+  ...arrayDs,
+  datasets,
+  loadTxt,
+  saveTxt,
+  loadNpy,
+  saveNpy,
+  loadSvmlight,
+  loadArrow,
+  loadParquet,
+};
 export type {
+  LoadColumnsOptions,
   LoadNpyOptions,
   LoadSvmlightOptions,
   LoadTxtOptions,

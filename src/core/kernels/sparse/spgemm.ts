@@ -15,7 +15,12 @@ import type { BlockKernel } from "../registry.ts";
  *   .toArray(); // [[11]]
  * ```
  */
-export function spgemm(as: readonly CsrMatrix[], bs: readonly CsrMatrix[], rows: number, cols: number): CsrMatrix {
+export function spgemm(
+  as: readonly CsrMatrix[],
+  bs: readonly CsrMatrix[],
+  rows: number,
+  cols: number,
+): CsrMatrix {
   const acc = new Float64Array(cols);
   const touched = new Uint8Array(cols);
   const list: number[] = [];
