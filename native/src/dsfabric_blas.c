@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dsfabric_csr.h"
 #include "dsfabric_stream.h"
 
 #define MAX_ARGS 16
@@ -427,5 +428,7 @@ NAPI_MODULE_INIT() {
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   /* The streaming kernels (elementwise VM, sums, strided copy/transpose) need no BLAS; see dsfabric_stream.c. */
   NAPI_CALL(env, dsf_stream_register(env, exports));
+  /* The sparse (CSR) x dense product; see dsfabric_csr.c. */
+  NAPI_CALL(env, dsf_csr_register(env, exports));
   return exports;
 }

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { ArgumentError, ds, FileFormatError } from "../../src/index.ts";
-import { parseNumber } from "../../src/core/kernels/io/parseNumber.ts";
+import { isDecimal, parseNumber } from "../../src/core/kernels/io/parseNumber.ts";
 import { formatNumber } from "../../src/core/kernels/io/textWrite.ts";
 import { describeEachExecutor } from "../support/executors.ts";
 import { float64Bits, pythonJson } from "../support/python.ts";
@@ -236,9 +236,19 @@ it("parseNumber agrees with Number on every valid spelling and refuses the rest"
     "nana",
     "1_000",
     "--1",
+    ".inf",
+    "-.nan",
   ]) {
     assert.equal(parse(s), undefined, s);
   }
+  // isDecimal is parseNumber's syntax check alone: they agree on every string of number-ish characters.
+  fc.assert(
+    fc.property(fc.stringMatching(/^[-+.0-9eEinfaINFA]{0,8}$/), (text) => {
+      const b = enc.encode(text);
+      assert.equal(isDecimal(b, 0, b.length), parse(text) !== undefined, text);
+    }),
+    { numRuns: 3000 },
+  );
   assert.equal(formatNumber(-0, -1), "-0");
   assert.equal(formatNumber(Number.NaN, 3), "nan");
 });

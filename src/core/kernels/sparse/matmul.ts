@@ -1,16 +1,45 @@
 /**
  * Block products with a sparse operand, for `matmul.accumulate`: a pair with a sparse side is accumulated
  * by walking its stored entries (each adds a scaled row of the other side into the output), a dense pair
- * goes to BLAS as before. The output is dense, as scipy's sparse x dense product is.
+ * goes to BLAS as before. The output is dense, as scipy's sparse x dense product is. A sparse left side
+ * runs in the addon (native/src/dsfabric_csr.c, vectorised along the dense rows) when it is built, else in
+ * the loops here; both give the same bits.
  */
 import { isSparse, type Block } from "../../block.ts";
 import type { CsrMatrix } from "../../csrMatrix.ts";
+import { pickSparseKernels, type SparseBackend } from "../../linalg/nativeSparse.ts";
 import { linalg } from "../../linalg/selectBackend.ts";
 import type { Matrix } from "../../matrix.ts";
 import type { BlockKernel } from "../registry.ts";
 
 /** c += op(a) · op(b) where a is sparse and b dense. */
-function sparseDense(a: CsrMatrix, b: Matrix, transA: boolean, transB: boolean, c: Matrix): void {
+function sparseDense(
+  a: CsrMatrix,
+  b: Matrix,
+  transA: boolean,
+  transB: boolean,
+  c: Matrix,
+  backend: SparseBackend,
+): void {
+  const native = pickSparseKernels(backend);
+  if (native !== undefined) {
+    native.csrMatmulAccumulate(
+      a.rows,
+      a.cols,
+      a.indptr,
+      a.indices,
+      a.data,
+      transA,
+      b.data,
+      b.rows,
+      b.cols,
+      transB,
+      c.data,
+      c.rows,
+      c.cols,
+    );
+    return;
+  }
   const n = c.cols;
   const cd = c.data;
   const bd = b.data;
@@ -50,6 +79,8 @@ function denseSparse(a: Matrix, b: CsrMatrix, transA: boolean, transB: boolean, 
 
 /**
  * c += op(a) · op(b) for any pair of blocks; two sparse blocks multiply with the right one made dense.
+ * `backend` forces the native or the JavaScript sparse x dense loops (tests compare them); `"native"`
+ * throws when the addon lacks them.
  *
  * @example
  * ```ts
@@ -58,8 +89,15 @@ function denseSparse(a: Matrix, b: CsrMatrix, transA: boolean, transB: boolean, 
  * c.toArray(); // [[3], [8]]
  * ```
  */
-export function accumulateProduct(a: Block, b: Block, transA: boolean, transB: boolean, c: Matrix): void {
-  if (isSparse(a)) sparseDense(a, isSparse(b) ? b.toDense() : b, transA, transB, c);
+export function accumulateProduct(
+  a: Block,
+  b: Block,
+  transA: boolean,
+  transB: boolean,
+  c: Matrix,
+  backend: SparseBackend = "auto",
+): void {
+  if (isSparse(a)) sparseDense(a, isSparse(b) ? b.toDense() : b, transA, transB, c, backend);
   else if (isSparse(b)) denseSparse(a, b, transA, transB, c);
   else linalg().gemm(a, b, { transA, transB, alpha: 1, beta: 1, c });
 }
