@@ -62,6 +62,7 @@ export {
   RuntimeStateError,
   FileFormatError,
   LinalgError,
+  NotFittedError,
 } from "./core/errors.ts";
 export { init, shutdown } from "./runtime/runtime.ts";
 export type { InitOptions } from "./runtime/runtime.ts";

@@ -72,3 +72,11 @@ export class LinalgError extends DsfabricError {
     this.name = "LinalgError";
   }
 }
+
+/** An estimator was used (predict, transform, score, toJSON) before `fit`. */
+export class NotFittedError extends DsfabricError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "NotFittedError";
+  }
+}

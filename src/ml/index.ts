@@ -1,6 +1,7 @@
 /**
- * `dsfabric/ml`: scikit-learn-style estimators on DsArray (KMeans, linear models, PCA, scalers, ...).
- * The entry point exists so that the package's public surface is stable; the estimators arrive with the
- * estimators issue, each exported here by name.
+ * `dsfabric/ml`: scikit-learn-style estimators on DsArray, one folder per family. Options are camelCase,
+ * `await fit(...)` returns the estimator, fitted attributes have no trailing underscore, and every
+ * estimator saves with `toJSON()` and loads with `Estimator.fromJSON()`.
  */
-export {};
+export { StandardScaler, type StandardScalerOptions } from "./preprocessing/standardScaler.ts";
+export { LinearRegression, type LinearRegressionOptions } from "./linear/linearRegression.ts";

@@ -1,0 +1,144 @@
+import { it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { ArgumentError, ds, NotFittedError, ShapeError } from "../../src/index.ts";
+import { LinearRegression, StandardScaler } from "../../src/ml/index.ts";
+import { describeEachExecutor } from "../support/executors.ts";
+import { pythonJson } from "../support/python.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "dsfabric-ml-"));
+
+/** Data sets made by scikit-learn, saved as .npy, with scikit-learn's fitted answers on them. */
+interface Case {
+  x: string;
+  y: string;
+  coef: number[][];
+  intercept: number[];
+  score: number;
+  coefNoIntercept: number[][];
+  mean: number[];
+  scale: number[];
+  transformed: number[][];
+}
+
+const cases = pythonJson<Case[]>(
+  `import sys, json, numpy as np
+from sklearn.datasets import make_regression
+from sklearn.linear_model import LinearRegression
+from sklearn.preprocessing import StandardScaler
+out = []
+for k, (n, m, targets, shift, dup) in enumerate([(200, 5, 1, 0.0, False), (333, 12, 3, 1e4, False), (150, 6, 1, 5.0, True), (40, 1, 2, -3.0, False)]):
+    x, y = make_regression(n_samples=n, n_features=m, n_targets=targets, noise=0.5, random_state=k)
+    x = x * np.arange(1, m + 1) + shift
+    if dup:
+        x[:, -1] = x[:, 0]
+    y = y.reshape(n, -1) + 7.0
+    xf, yf = f"{sys.argv[1]}/x{k}.npy", f"{sys.argv[1]}/y{k}.npy"
+    np.save(xf, x); np.save(yf, y)
+    lr = LinearRegression().fit(x, y)
+    lr0 = LinearRegression(fit_intercept=False).fit(x, y)
+    sc = StandardScaler().fit(x)
+    out.append({"x": xf, "y": yf, "coef": lr.coef_.tolist(), "intercept": lr.intercept_.tolist(), "score": lr.score(x, y),
+                "coefNoIntercept": lr0.coef_.tolist(), "mean": sc.mean_.tolist(), "scale": sc.scale_.tolist(),
+                "transformed": sc.transform(x)[:5].tolist()})
+print(json.dumps(out))`,
+  [dir],
+);
+
+function close(got: ArrayLike<number>, want: ArrayLike<number>, rel: number, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  const scale = Math.max(1, ...Array.from(want, Math.abs));
+  for (let k = 0; k < want.length; k++) {
+    assert.ok(Math.abs(got[k] - want[k]) <= rel * scale, `${what}[${k}]: ${got[k]} vs ${want[k]}`);
+  }
+}
+
+describeEachExecutor("LinearRegression and StandardScaler", () => {
+  it("agree with scikit-learn on its own data sets, in random blockings", async () => {
+    for (const [k, c] of cases.entries()) {
+      const [br, bc] = fc.sample(fc.tuple(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 6 })), {
+        seed: k,
+        numRuns: 1,
+      })[0];
+      const x = await ds.loadNpy(c.x, { blockSize: [br, bc] });
+      const y = await ds.loadNpy(c.y, { blockSize: [br, 1] });
+      const model = await new LinearRegression().fit(x, y);
+      close(model.coef.data, c.coef.flat(), 1e-7, `case ${k} coef`);
+      close(model.intercept, c.intercept, 1e-7, `case ${k} intercept`);
+      assert.ok(Math.abs((await model.score(x, y)) - c.score) < 1e-9, `case ${k} score`);
+      const origin = await new LinearRegression({ fitIntercept: false }).fit(x, y);
+      close(origin.coef.data, c.coefNoIntercept.flat(), 1e-7, `case ${k} coef without intercept`);
+      assert.deepEqual(Array.from(origin.intercept), new Array(c.intercept.length).fill(0));
+
+      const scaler = await new StandardScaler().fit(x);
+      close(scaler.mean ?? [], c.mean, 1e-12, `case ${k} mean`);
+      close(scaler.scale ?? [], c.scale, 1e-12, `case ${k} scale`);
+      const t = await scaler.transform(x).slice([0, 5]).collect();
+      close(t.data, c.transformed.flat(), 1e-9, `case ${k} transform`);
+      const back = await scaler.inverseTransform(scaler.transform(x)).collect();
+      close(back.data, (await x.collect()).data, 1e-9, `case ${k} inverse`);
+    }
+  });
+
+  it("leave residuals orthogonal to every column (and to the intercept) for random data and blockings", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 8, max: 60 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 1000 }),
+        async (n, m, br, bc, seed) => {
+          const x = ds.random([n, m], { blockSize: [Math.min(br, n), Math.min(bc, m)], seed });
+          const y = ds.random([n, 2], { blockSize: [Math.min(br, n), 1], seed: seed + 1 }).add(x.sum(1));
+          const model = await new LinearRegression().fit(x, y);
+          const residual = y.sub(model.predict(x));
+          const xr = await ds.matmul(x, residual, { transposeA: true }).collect();
+          const colSums = await residual.sum(0).collect();
+          const norm = Math.max(1, await x.norm()) * Math.max(1, await y.norm());
+          for (const v of [...xr.data, ...colSums.data]) assert.ok(Math.abs(v) < 1e-9 * norm, `x^T r = ${v}`);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it("save and load as JSON, refuse to predict before fit, and check their options and inputs", async () => {
+    const x = ds.array(
+      [
+        [1, 2],
+        [2, 1],
+        [3, 5],
+        [4, 4],
+      ],
+      { blockSize: [2, 2] },
+    );
+    const y = ds.array([[1], [2], [3], [5]], { blockSize: [3, 1] });
+    const model = await new LinearRegression().fit(x, y);
+    const copy = LinearRegression.fromJSON(JSON.parse(JSON.stringify(model)));
+    assert.deepEqual(await copy.predict(x).toArray(), await model.predict(x).toArray());
+    const scaler = await new StandardScaler({ withMean: false }).fit(x);
+    const scalerCopy = StandardScaler.fromJSON(JSON.parse(JSON.stringify(scaler.toJSON())));
+    assert.deepEqual(await scalerCopy.transform(x).toArray(), await scaler.transform(x).toArray());
+    assert.throws(() => new LinearRegression().predict(x), NotFittedError);
+    assert.throws(() => new StandardScaler().transform(x), /not fitted yet; call await fit\(x\) first/);
+    assert.throws(
+      () => new LinearRegression({ fit_intercept: false } as never),
+      /unknown option "fit_intercept"/,
+    );
+    assert.throws(() => new StandardScaler({ withMean: "yes" } as never), ArgumentError);
+    assert.throws(
+      () => LinearRegression.fromJSON({ estimator: "KMeans" }),
+      /expected a saved LinearRegression/,
+    );
+    await assert.rejects(new LinearRegression().fit(x, ds.ones([3, 1], { blockSize: [3, 1] })), ShapeError);
+    assert.throws(
+      () => model.predict(ds.ones([2, 3], { blockSize: [2, 3] })),
+      /x has 3 features but the LinearRegression was fitted with 2/,
+    );
+    await assert.rejects(new StandardScaler().fit(x.toSparse()), /cannot center a sparse array/);
+  });
+});
