@@ -21,7 +21,8 @@ export type CaseKind =
   | "load-csv"
   | "load-npy"
   | "load-svmlight"
-  | "sparse-matmul";
+  | "sparse-matmul"
+  | "linear-regression";
 
 /** One case, serialisable to JSON for the Python side. */
 export interface CaseSpec {
@@ -78,6 +79,8 @@ export interface CaseOptions {
   readonly rechunkTo: [number, number];
   /** Block size of the small-blocks case (default 128x128: 4,096 blocks of an 8192x8192 array). */
   readonly smallBlock: [number, number];
+  /** linear-regression: x is rows x cols in blocks of blockRows x cols, y rows x 1. */
+  readonly linear: { rows: number; cols: number; blockRows: number };
   /** gram: x is rows x cols in blocks of blockRows x cols (default 200,000 x 200 in 10,000-row blocks). */
   readonly gram: { rows: number; cols: number; blockRows: number; rounds: number; loopRounds: number };
   /** waves: `blocks` blocks of side x side, `waves` rounds of y = y + 1 (default 1,000 of 100x100, 50). */
@@ -110,6 +113,7 @@ export const CASE_NAMES = [
   "load-npy",
   "load-svmlight",
   "sparse-matmul",
+  "linear-regression",
 ] as const;
 
 const F64 = 8;
@@ -330,6 +334,19 @@ export function buildCases(o: CaseOptions): CaseSpec[] {
       flops: 2 * nnzSvm * f.svmlight.denseCols,
       ioBytes: 12 * nnzSvm + F64 * f.svmlight.rows * f.svmlight.denseCols,
       inputBytes: 12 * nnzSvm,
+    },
+    {
+      name: "linear-regression",
+      kind: "linear-regression",
+      shape: [o.linear.rows, o.linear.cols],
+      block: [o.linear.blockRows, o.linear.cols],
+      seed: 23,
+      peers: true,
+      peerLabels: { numpy: "sklearn.linear_model.LinearRegression", dask: "not run" },
+      description: `await new LinearRegression().fit(x, y), x ${fmtShape([o.linear.rows, o.linear.cols])} in ${fmtShape([o.linear.blockRows, o.linear.cols])} blocks; numpy column: scikit-learn's LinearRegression`,
+      floor: { rate: "read", bytes: F64 * o.linear.rows * o.linear.cols },
+      ioBytes: F64 * o.linear.rows * (o.linear.cols + 1),
+      inputBytes: F64 * o.linear.rows * (o.linear.cols + 1),
     },
     {
       ...gramBase,

@@ -234,6 +234,19 @@ export function dsfabricCase(api: DsfabricApi, c: CaseSpec): DsfabricCase {
         },
       };
     }
+    case "linear-regression": {
+      const Model = api.ml.LinearRegression;
+      if (Model === undefined) throw new Error("dsfabric/ml lacks LinearRegression");
+      const x = rand([n, m], c.seed);
+      const y = ds.random([n, 1], { blockSize: [c.block[0], 1], seed: c.seed + 1 });
+      return {
+        inputs: [x, y],
+        run: async () => {
+          await new Model().fit(x, y);
+          return null;
+        },
+      };
+    }
     case "waves": {
       const y0 = rand([n, m], c.seed);
       need(y0, ["add"]);

@@ -58,8 +58,14 @@ export interface Barrier {
   wait(x: BenchArray): Promise<void>;
 }
 
+/** The estimators the cases fit (`dsfabric/ml`), when the library has them. */
+export interface BenchMl {
+  readonly LinearRegression?: new () => { fit(x: BenchArray, y: BenchArray): Promise<unknown> };
+}
+
 export interface DsfabricApi {
   readonly ds: BenchDs;
+  readonly ml: BenchMl;
   init(options: { workers?: number }): Promise<void>;
   shutdown(): Promise<void>;
   barrier: Barrier;
@@ -70,6 +76,7 @@ export interface DsfabricApi {
 export type Loaded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const INDEX = new URL("../src/index.ts", import.meta.url);
+const ML = new URL("../src/ml/index.ts", import.meta.url);
 const SELECT_BACKEND = new URL("../src/core/linalg/selectBackend.ts", import.meta.url);
 
 type Obj = Record<string, unknown>;
@@ -152,8 +159,10 @@ export async function loadDsfabric(): Promise<Loaded<DsfabricApi>> {
   if (missing.length > 0 || !isObj(ds)) {
     return { ok: false, reason: `src/index.ts does not export ${missing.join(", ")}` };
   }
+  const ml = await importIfPresent(ML);
   const api: DsfabricApi = {
     ds: ds as unknown as BenchDs,
+    ml: ml.ok ? (ml.value) : {},
     init: async (options) => {
       await (init as (o: unknown) => unknown)(options);
     },

@@ -169,6 +169,13 @@ def numpy_case(case, seed):
         return (lambda: (rand((n, m), seed),), gram)
     if kind == "waves":
         raise NotApplicable("NumPy has no tasks: waves measures a scheduler's per-task cost")
+    if kind == "linear-regression":
+        from sklearn.linear_model import LinearRegression
+
+        return (
+            lambda: (rand((n, m), seed), rand((n, 1), seed + 1)),
+            lambda xy: LinearRegression().fit(xy[0], xy[1]),
+        )
     if kind == "load-csv":
         return (lambda: (case["file"],), lambda f: np.loadtxt(f[0], delimiter=","))
     if kind == "load-npy":
@@ -265,6 +272,8 @@ def dask_case(case, seed, cores):
             lambda: (case["file"],),
             lambda f: da.from_array(np.load(f[0], mmap_mode="r"), chunks=block).persist(**opts),
         )
+    if kind == "linear-regression":
+        raise NotApplicable("no dask-ml here; the peer is scikit-learn (numpy column)")
     if kind in ("load-svmlight", "sparse-matmul"):
         raise NotApplicable("dask has no svmlight reader; the peer is scikit-learn / scipy (numpy column)")
     raise ValueError(f"unknown case kind {kind!r}")

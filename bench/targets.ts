@@ -173,6 +173,17 @@ export function targetChecks(results: readonly CaseResult[]): TargetCheck[] {
           ),
         );
         break;
+      case "linear-regression":
+        checks.push(
+          check(
+            name,
+            "at least 5x faster than scikit-learn (numpy/ours >= 5)",
+            ratio(ms(r.numpy), ours),
+            (v) => v >= 5,
+            times,
+          ),
+        );
+        break;
       case "load-svmlight":
         checks.push(
           check(
