@@ -195,6 +195,16 @@ export interface KernelTable {
    * float32 params and grad packed in their blocks (model/float32Block.ts).
    */
   "model.denseNetworkGradient": DenseNetworkSpec;
+  // KMeans (ml/kMeans.ts): inputs are the centres split by the column blocks of x (`parts` blocks of
+  // k x cols_j), then one row strip of x (`parts` blocks).
+  /** One Lloyd step on the strip: k x (m + 2), per centre the sum of its points, their count and inertia. */
+  "ml.kmeans.partial": { parts: number };
+  /** The closest centre of each row (ties to the lowest index): rows x 1. */
+  "ml.kmeans.labels": { parts: number };
+  /** Euclidean distance of each row to each centre: rows x k. */
+  "ml.kmeans.distances": { parts: number };
+  /** The `count` rows farthest from their closest centre: count x (m + 3) of [distance², global row, label, x]. */
+  "ml.kmeans.farthest": { parts: number; count: number; rowOffset: number };
 }
 
 export type KernelName = keyof KernelTable;

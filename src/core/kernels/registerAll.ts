@@ -15,6 +15,7 @@ import { svmlightParse, svmlightScan } from "./io/svmlight.ts";
 import { textParse } from "./io/textParse.ts";
 import { textScan } from "./io/textScan.ts";
 import { textWrite } from "./io/textWrite.ts";
+import { kmeansDistances, kmeansFarthest, kmeansLabels, kmeansPartial } from "./ml/kMeans.ts";
 import { denseNetworkGradient } from "./model/denseNetworkGradient.ts";
 import { argAggregate, argChunk, argCombine } from "./reduce/arg.ts";
 import { foldCombine } from "./reduce/fold.ts";
@@ -82,4 +83,8 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("io.npy.read", npyRead);
   registerKernel("io.npy.write", npyWrite);
   registerKernel("model.denseNetworkGradient", denseNetworkGradient);
+  registerKernel("ml.kmeans.partial", kmeansPartial);
+  registerKernel("ml.kmeans.labels", kmeansLabels);
+  registerKernel("ml.kmeans.distances", kmeansDistances);
+  registerKernel("ml.kmeans.farthest", kmeansFarthest);
 }

@@ -1,0 +1,140 @@
+/**
+ * KMeans' tasks over a dense DsArray: one task per row strip (the strip's column blocks and the centres,
+ * split the same way, as small input blocks made on the main thread), and a tree of `block.addAll` tasks
+ * that merges the strips' partials (reductionTree's grouping, at most SPLIT_EVERY_DEFAULT per task).
+ */
+import { Matrix } from "../../core/matrix.ts";
+import { gridOfChunks, offsetsOf } from "../../array/blockGrid.ts";
+import { DsArray } from "../../array/dsArray.ts";
+import { reductionTree, SPLIT_EVERY_DEFAULT } from "../../array/reduction.ts";
+import { BlockRef } from "../../runtime/blockRef.ts";
+import { engine } from "../../runtime/runtime.ts";
+
+/** The centres (k x m) split by `x`'s column blocks, each a computed block. */
+function centreParts(centres: Matrix, x: DsArray): BlockRef[] {
+  const k = centres.rows;
+  const m = centres.cols;
+  const colOffsets = offsetsOf(x.grid.colChunks);
+  return x.grid.colChunks.map((cols, j) => {
+    const part = Matrix.zeros(k, cols);
+    for (let c = 0; c < k; c++) {
+      const start = c * m + colOffsets[j];
+      part.data.set(centres.data.subarray(start, start + cols), c * cols);
+    }
+    return BlockRef.of(part);
+  });
+}
+
+type StripKernel = "ml.kmeans.partial" | "ml.kmeans.labels" | "ml.kmeans.distances";
+
+/** One task per row strip of `x`: its output block (rows x `cols`) for each strip. */
+function perStrip(op: string, kernel: StripKernel, x: DsArray, centres: Matrix, cols: number): BlockRef[] {
+  const parts = centreParts(centres, x);
+  const eng = engine();
+  const k = centres.rows;
+  const m = centres.cols;
+  return x.blocks().map((strip, i) => {
+    const rows = kernel === "ml.kmeans.partial" ? k : x.grid.rowChunks[i];
+    const [ref] = eng.submit({
+      op,
+      kernel,
+      attrs: { parts: parts.length },
+      inputs: [...parts, ...strip],
+      outputs: [[rows, kernel === "ml.kmeans.partial" ? m + 2 : cols]],
+      blockIndex: [i, 0],
+    });
+    return ref;
+  });
+}
+
+/**
+ * The whole array's k x (m + 2) partial for `centres`: per centre the sum of the points closest to it, their
+ * count and their squared distances summed.
+ */
+export async function lloydPartial(op: string, x: DsArray, centres: Matrix): Promise<Matrix> {
+  let level = perStrip(op, "ml.kmeans.partial", x, centres, 0);
+  const eng = engine();
+  const shape: [number, number] = [centres.rows, centres.cols + 2];
+  for (const groups of reductionTree(level.length, SPLIT_EVERY_DEFAULT)) {
+    const previous = level;
+    level = groups.map(([start, end]) => {
+      if (end - start === 1) return previous[start];
+      const [ref] = eng.submit({
+        op,
+        kernel: "block.addAll",
+        attrs: {},
+        inputs: previous.slice(start, end),
+        outputs: [shape],
+      });
+      return ref;
+    });
+  }
+  return (await level[0].ready) as Matrix;
+}
+
+/** The closest centre of every row: an n x 1 DsArray blocked like `x`'s rows. */
+export function labelsOf(op: string, x: DsArray, centres: Matrix): DsArray {
+  const refs = perStrip(op, "ml.kmeans.labels", x, centres, 1);
+  return DsArray.fromBlocks(
+    gridOfChunks(x.grid.rowChunks, [1]),
+    refs.map((r) => [r]),
+  );
+}
+
+/** Distances of every row to every centre: an n x k DsArray blocked like `x`'s rows. */
+export function distancesOf(op: string, x: DsArray, centres: Matrix): DsArray {
+  const k = centres.rows;
+  const refs = perStrip(op, "ml.kmeans.distances", x, centres, k);
+  return DsArray.fromBlocks(
+    gridOfChunks(x.grid.rowChunks, [k]),
+    refs.map((r) => [r]),
+  );
+}
+
+/** A point far from its closest centre: its squared distance, global row, label and values. */
+export interface FarPoint {
+  distance: number;
+  row: number;
+  label: number;
+  values: Float64Array;
+}
+
+/** The `count` points of `x` farthest from their closest centre, farthest first (ties to the lower row). */
+export async function farthestPoints(
+  op: string,
+  x: DsArray,
+  centres: Matrix,
+  count: number,
+): Promise<FarPoint[]> {
+  const parts = centreParts(centres, x);
+  const rowOffsets = offsetsOf(x.grid.rowChunks);
+  const m = centres.cols;
+  const eng = engine();
+  const refs = x.blocks().map((strip, i) => {
+    const rows = Math.min(count, x.grid.rowChunks[i]);
+    const [ref] = eng.submit({
+      op,
+      kernel: "ml.kmeans.farthest",
+      attrs: { parts: parts.length, count: rows, rowOffset: rowOffsets[i] },
+      inputs: [...parts, ...strip],
+      outputs: [[rows, m + 3]],
+      blockIndex: [i, 0],
+    });
+    return ref;
+  });
+  const points: FarPoint[] = [];
+  for (const ref of refs) {
+    const b = (await ref.ready) as Matrix;
+    for (let q = 0; q < b.rows; q++) {
+      const row = b.data.subarray(q * (m + 3), (q + 1) * (m + 3));
+      points.push({
+        distance: row[0],
+        row: row[1],
+        label: row[2],
+        values: Float64Array.from(row.subarray(3)),
+      });
+    }
+  }
+  points.sort((a, b) => b.distance - a.distance || a.row - b.row);
+  return points.slice(0, count);
+}
