@@ -22,7 +22,8 @@ export type CaseKind =
   | "load-npy"
   | "load-svmlight"
   | "sparse-matmul"
-  | "linear-regression";
+  | "linear-regression"
+  | "kmeans";
 
 /** One case, serialisable to JSON for the Python side. */
 export interface CaseSpec {
@@ -51,6 +52,8 @@ export interface CaseSpec {
   readonly peerLabels?: { readonly numpy: string; readonly dask: string };
   /** load-svmlight, sparse-matmul: the fraction of stored values. */
   readonly density?: number;
+  /** kmeans: clusters. */
+  readonly clusters?: number;
   /** sparse-matmul: columns of the dense right operand. */
   readonly denseCols?: number;
   /** The memory floor; null when there is none (dense algebra: BLAS peak; per-task cost). */
@@ -81,6 +84,8 @@ export interface CaseOptions {
   readonly smallBlock: [number, number];
   /** linear-regression: x is rows x cols in blocks of blockRows x cols, y rows x 1. */
   readonly linear: { rows: number; cols: number; blockRows: number };
+  /** kmeans: x is rows x cols, `k` clusters, exactly `iterations` Lloyd iterations from the same centres. */
+  readonly kmeans: { rows: number; cols: number; blockRows: number; k: number; iterations: number };
   /** gram: x is rows x cols in blocks of blockRows x cols (default 200,000 x 200 in 10,000-row blocks). */
   readonly gram: { rows: number; cols: number; blockRows: number; rounds: number; loopRounds: number };
   /** waves: `blocks` blocks of side x side, `waves` rounds of y = y + 1 (default 1,000 of 100x100, 50). */
@@ -114,6 +119,7 @@ export const CASE_NAMES = [
   "load-svmlight",
   "sparse-matmul",
   "linear-regression",
+  "kmeans",
 ] as const;
 
 const F64 = 8;
@@ -347,6 +353,22 @@ export function buildCases(o: CaseOptions): CaseSpec[] {
       floor: { rate: "read", bytes: F64 * o.linear.rows * o.linear.cols },
       ioBytes: F64 * o.linear.rows * (o.linear.cols + 1),
       inputBytes: F64 * o.linear.rows * (o.linear.cols + 1),
+    },
+    {
+      name: "kmeans",
+      kind: "kmeans",
+      shape: [o.kmeans.rows, o.kmeans.cols],
+      block: [o.kmeans.blockRows, o.kmeans.cols],
+      seed: 29,
+      peers: true,
+      clusters: o.kmeans.k,
+      rounds: o.kmeans.iterations,
+      peerLabels: { numpy: "sklearn.cluster.KMeans (lloyd)", dask: "not run" },
+      description: `await new KMeans({ nClusters: ${o.kmeans.k}, init: centres, maxIter: ${o.kmeans.iterations}, tol: 0 }).fit(x), x ${fmtShape([o.kmeans.rows, o.kmeans.cols])} in ${fmtShape([o.kmeans.blockRows, o.kmeans.cols])} blocks; numpy column: scikit-learn's KMeans from the same centres`,
+      floor: null,
+      noFloor: "none (compute: 2·n·m·k flops an iteration)",
+      ioBytes: F64 * o.kmeans.rows * o.kmeans.cols,
+      inputBytes: F64 * o.kmeans.rows * o.kmeans.cols,
     },
     {
       ...gramBase,

@@ -247,6 +247,26 @@ export function dsfabricCase(api: DsfabricApi, c: CaseSpec): DsfabricCase {
         },
       };
     }
+    case "kmeans": {
+      const Model = api.ml.KMeans;
+      if (Model === undefined) throw new Error("dsfabric/ml lacks KMeans");
+      const k = c.clusters ?? 8;
+      const iterations = c.rounds ?? 20;
+      const x = rand([n, m], c.seed);
+      // The same initial centres on both sides: row i, column j is ((i * 7 + j * 3) % 10) / 10.
+      const init = Array.from({ length: k }, (_, i) =>
+        Array.from({ length: m }, (_, j) => ((i * 7 + j * 3) % 10) / 10),
+      );
+      return {
+        inputs: [x],
+        run: async () => {
+          const model = await new Model({ nClusters: k, init, maxIter: iterations, tol: 0 }).fit(x);
+          if (model.nIter !== iterations)
+            throw new Error(`kmeans ran ${model.nIter} iterations, not ${iterations}`);
+          return null;
+        },
+      };
+    }
     case "waves": {
       const y0 = rand([n, m], c.seed);
       need(y0, ["add"]);

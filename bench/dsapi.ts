@@ -61,6 +61,9 @@ export interface Barrier {
 /** The estimators the cases fit (`dsfabric/ml`), when the library has them. */
 export interface BenchMl {
   readonly LinearRegression?: new () => { fit(x: BenchArray, y: BenchArray): Promise<unknown> };
+  readonly KMeans?: new (options: { nClusters: number; init: number[][]; maxIter: number; tol: number }) => {
+    fit(x: BenchArray): Promise<{ nIter: number }>;
+  };
 }
 
 export interface DsfabricApi {
@@ -162,7 +165,7 @@ export async function loadDsfabric(): Promise<Loaded<DsfabricApi>> {
   const ml = await importIfPresent(ML);
   const api: DsfabricApi = {
     ds: ds as unknown as BenchDs,
-    ml: ml.ok ? (ml.value) : {},
+    ml: ml.ok ? ml.value : {},
     init: async (options) => {
       await (init as (o: unknown) => unknown)(options);
     },

@@ -131,6 +131,14 @@ export function sizes(o: Options): Sizes {
     gram: { rows: 200_000 / q ** 2, cols: 200, blockRows: 10_000 / q ** 2, rounds: 10, loopRounds: 100 },
     // The estimators issue's LinearRegression: 1,000,000 x 100 (quick: / 16 rows).
     linear: { rows: 1_000_000 / q ** 2, cols: 100, blockRows: Math.floor(62_500 / q ** 2) },
+    // The estimators issue's KMeans: 1,000,000 x 50, k = 8, 20 iterations from the same centres.
+    kmeans: {
+      rows: 1_000_000 / q ** 2,
+      cols: 50,
+      blockRows: Math.floor(62_500 / q ** 2),
+      k: 8,
+      iterations: 20,
+    },
     // Quick: the same 1,000 blocks per wave, fewer waves.
     waves: { blocks: 1000, side: 100, waves: o.quick ? 10 : 50 },
     // The loaders issue's sizes: a 1,000,000 x 20 CSV (~260 MB) and a 1 GiB .npy; quick: / 16.

@@ -169,6 +169,15 @@ def numpy_case(case, seed):
         return (lambda: (rand((n, m), seed),), gram)
     if kind == "waves":
         raise NotApplicable("NumPy has no tasks: waves measures a scheduler's per-task cost")
+    if kind == "kmeans":
+        from sklearn.cluster import KMeans
+
+        k, iterations = int(case["clusters"]), int(case["rounds"])
+        init = np.array([[((i * 7 + j * 3) % 10) / 10 for j in range(m)] for i in range(k)])
+        return (
+            lambda: (rand((n, m), seed),),
+            lambda xs: KMeans(n_clusters=k, init=init, n_init=1, max_iter=iterations, tol=0, algorithm="lloyd").fit(xs[0]),
+        )
     if kind == "linear-regression":
         from sklearn.linear_model import LinearRegression
 
@@ -272,7 +281,7 @@ def dask_case(case, seed, cores):
             lambda: (case["file"],),
             lambda f: da.from_array(np.load(f[0], mmap_mode="r"), chunks=block).persist(**opts),
         )
-    if kind == "linear-regression":
+    if kind in ("linear-regression", "kmeans"):
         raise NotApplicable("no dask-ml here; the peer is scikit-learn (numpy column)")
     if kind in ("load-svmlight", "sparse-matmul"):
         raise NotApplicable("dask has no svmlight reader; the peer is scikit-learn / scipy (numpy column)")

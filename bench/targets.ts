@@ -173,6 +173,17 @@ export function targetChecks(results: readonly CaseResult[]): TargetCheck[] {
           ),
         );
         break;
+      case "kmeans":
+        checks.push(
+          check(
+            name,
+            "at least as fast as scikit-learn (numpy/ours >= 1)",
+            ratio(ms(r.numpy), ours),
+            (v) => v >= 1,
+            times,
+          ),
+        );
+        break;
       case "linear-regression":
         checks.push(
           check(
