@@ -10,6 +10,7 @@ import { engine } from "../../src/internal.ts";
 import { KMeans } from "../../src/ml/index.ts";
 import { describeEachExecutor } from "../support/executors.ts";
 import { pythonJson } from "../support/python.ts";
+import { assertClose } from "../support/approx.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dsfabric-kmeans-"));
 
@@ -57,14 +58,6 @@ print(json.dumps(out))`,
   [dir],
 );
 
-function close(got: ArrayLike<number>, want: ArrayLike<number>, rel: number, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  const scale = Math.max(1, ...Array.from(want, Math.abs));
-  for (let k = 0; k < want.length; k++) {
-    assert.ok(Math.abs(got[k] - want[k]) <= rel * scale, `${what}[${k}]: ${got[k]} vs ${want[k]}`);
-  }
-}
-
 /** Squared distance of row i of x to centre c. */
 function squared(x: Matrix, i: number, centres: Matrix, c: number): number {
   let s = 0;
@@ -88,14 +81,14 @@ describeEachExecutor("KMeans", () => {
       const before = tasksOf("ml.kmeans.partial");
       const labels = await (await model.fitPredict(x)).collect();
       const where = `case ${k} (blockSize [${br}, ${bc}])`;
-      close(model.clusterCenters.data, c.centres.flat(), 1e-9, `${where} centres`);
+      assertClose(model.clusterCenters.data, c.centres.flat(), 1e-9, `${where} centres`);
       assert.ok(Math.abs(model.inertia - c.inertia) <= 1e-9 * c.inertia, `${where} inertia ${model.inertia}`);
       assert.equal(model.nIter, c.nIter, `${where} nIter`);
       assert.deepEqual(Array.from(labels.data), c.labels, `${where} labels`);
       // One partial task per row strip and iteration, plus the final pass.
       assert.equal(tasksOf("ml.kmeans.partial") - before, x.nBlocks[0] * (c.nIter + 1), `${where} tasks`);
       const t = await model.transform(x).slice([0, 5]).collect();
-      close(t.data, c.transformed.flat(), 1e-9, `${where} transform`);
+      assertClose(t.data, c.transformed.flat(), 1e-9, `${where} transform`);
       const score = await model.score(x);
       assert.ok(Math.abs(score - c.score) <= 1e-9 * Math.abs(c.score), `${where} score ${score}`);
     }
@@ -173,7 +166,12 @@ describeEachExecutor("KMeans", () => {
     const sparse = await new KMeans({ nClusters: 3, randomState: 5 }).fit(x.toSparse());
     assert.deepEqual(sparse.clusterCenters, model.clusterCenters);
     const again = await new KMeans({ nClusters: 3, randomState: 5 }).fit(x.rechunk([40, 3]));
-    close(again.clusterCenters.data, model.clusterCenters.data, 1e-12, "the same seed, another blocking");
+    assertClose(
+      again.clusterCenters.data,
+      model.clusterCenters.data,
+      1e-12,
+      "the same seed, another blocking",
+    );
 
     assert.throws(() => new KMeans({ nClusters: 2 }).predict(x), NotFittedError);
     assert.throws(() => new KMeans().transform(x), /KMeans.transform: this KMeans is not fitted yet/);

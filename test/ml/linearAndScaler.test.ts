@@ -8,6 +8,7 @@ import { ArgumentError, ds, NotFittedError, ShapeError } from "../../src/index.t
 import { LinearRegression, StandardScaler } from "../../src/ml/index.ts";
 import { describeEachExecutor } from "../support/executors.ts";
 import { pythonJson } from "../support/python.ts";
+import { assertClose } from "../support/approx.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dsfabric-ml-"));
 
@@ -48,14 +49,6 @@ print(json.dumps(out))`,
   [dir],
 );
 
-function close(got: ArrayLike<number>, want: ArrayLike<number>, rel: number, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  const scale = Math.max(1, ...Array.from(want, Math.abs));
-  for (let k = 0; k < want.length; k++) {
-    assert.ok(Math.abs(got[k] - want[k]) <= rel * scale, `${what}[${k}]: ${got[k]} vs ${want[k]}`);
-  }
-}
-
 describeEachExecutor("LinearRegression and StandardScaler", () => {
   it("agree with scikit-learn on its own data sets, in random blockings", async () => {
     for (const [k, c] of cases.entries()) {
@@ -66,20 +59,20 @@ describeEachExecutor("LinearRegression and StandardScaler", () => {
       const x = await ds.loadNpy(c.x, { blockSize: [br, bc] });
       const y = await ds.loadNpy(c.y, { blockSize: [br, 1] });
       const model = await new LinearRegression().fit(x, y);
-      close(model.coef.data, c.coef.flat(), 1e-7, `case ${k} coef`);
-      close(model.intercept, c.intercept, 1e-7, `case ${k} intercept`);
+      assertClose(model.coef.data, c.coef.flat(), 1e-7, `case ${k} coef`);
+      assertClose(model.intercept, c.intercept, 1e-7, `case ${k} intercept`);
       assert.ok(Math.abs((await model.score(x, y)) - c.score) < 1e-9, `case ${k} score`);
       const origin = await new LinearRegression({ fitIntercept: false }).fit(x, y);
-      close(origin.coef.data, c.coefNoIntercept.flat(), 1e-7, `case ${k} coef without intercept`);
+      assertClose(origin.coef.data, c.coefNoIntercept.flat(), 1e-7, `case ${k} coef without intercept`);
       assert.deepEqual(Array.from(origin.intercept), new Array(c.intercept.length).fill(0));
 
       const scaler = await new StandardScaler().fit(x);
-      close(scaler.mean ?? [], c.mean, 1e-12, `case ${k} mean`);
-      close(scaler.scale ?? [], c.scale, 1e-12, `case ${k} scale`);
+      assertClose(scaler.mean ?? [], c.mean, 1e-12, `case ${k} mean`);
+      assertClose(scaler.scale ?? [], c.scale, 1e-12, `case ${k} scale`);
       const t = await scaler.transform(x).slice([0, 5]).collect();
-      close(t.data, c.transformed.flat(), 1e-9, `case ${k} transform`);
+      assertClose(t.data, c.transformed.flat(), 1e-9, `case ${k} transform`);
       const back = await scaler.inverseTransform(scaler.transform(x)).collect();
-      close(back.data, (await x.collect()).data, 1e-9, `case ${k} inverse`);
+      assertClose(back.data, (await x.collect()).data, 1e-9, `case ${k} inverse`);
     }
   });
 
