@@ -1,0 +1,218 @@
+/**
+ * LogisticRegression's block kernels: scikit-learn's HalfBinomialLoss (two classes, one score per row) and
+ * HalfMultinomialLoss (softmax over k scores) on one row strip. Inputs: the coefficients split by the column
+ * blocks of x (`parts` blocks of k x cols_j), the strip of x (`parts` blocks of rows x cols_j), and for the
+ * loss y's strip (rows x 1 of labels, which must be among `classes`). Per row, with weight s (the class's
+ * weight) and scores z:
+ *   two classes:  loss = s (log(1 + e^z) - y z),  gradient s (σ(z) - y),  Hessian s σ(z)(1 - σ(z));
+ *   k classes:    loss = s (logsumexp(z) - z_y),   gradient s (p - onehot(y)), Hessian s (diag(p) - p pᵀ),
+ * with p = softmax(z). Both are computed without overflow: log(1 + e^z) = max(z, 0) + log1p(e^-|z|), and
+ * logsumexp shifts by the largest score. The penalty is the caller's (it is not a sum over rows).
+ */
+import { linalg } from "../../linalg/selectBackend.ts";
+import { Matrix } from "../../matrix.ts";
+import type { Kernel } from "../registry.ts";
+
+/** z = x·coefᵀ + intercept for the strip: rows x k. */
+function scores(
+  coef: readonly Matrix[],
+  strip: readonly Matrix[],
+  intercept: readonly number[],
+  result: Matrix,
+): Matrix {
+  const backend = linalg();
+  const k = intercept.length;
+  const d = result.data;
+  for (let i = 0; i < result.rows; i++) for (let c = 0; c < k; c++) d[i * k + c] = intercept[c];
+  for (let j = 0; j < strip.length; j++) {
+    backend.gemm(strip[j], coef[j], { transB: true, beta: 1, c: result });
+  }
+  return result;
+}
+
+/** The index of `label` in the sorted `classes`, or -1. */
+function classIndex(classes: readonly number[], label: number): number {
+  let lo = 0;
+  let hi = classes.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (classes[mid] === label) return mid;
+    if (classes[mid] < label) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The strip with a column of ones appended: rows x (m + 1), for the intercept's share of the Hessian. */
+function withOnes(strip: readonly Matrix[], m: number): Matrix {
+  const rows = strip[0].rows;
+  const a = Matrix.zeros(rows, m + 1);
+  const d = a.data;
+  for (let i = 0; i < rows; i++) {
+    let col = i * (m + 1);
+    for (const block of strip) {
+      d.set(block.data.subarray(i * block.cols, (i + 1) * block.cols), col);
+      col += block.cols;
+    }
+    d[col] = 1;
+  }
+  return a;
+}
+
+/**
+ * The strip's loss, gradient and (with `hessian`) Hessian, summed over its rows and packed for `block.addAll`:
+ * row 0 is [loss, g] with g = k x (m + 1) (each class's m coefficients, then its intercept); with `hessian`
+ * the block is (D + 1) x (D + 1), D = k (m + 1), and rows 1.., columns 1.. hold the Hessian.
+ */
+export const logisticLossGrad: Kernel<"ml.logistic.lossGrad"> = (inputs, attrs, out) => {
+  const { parts, classes, classWeight, intercept, hessian } = attrs;
+  const coef = inputs.slice(0, parts);
+  const strip = inputs.slice(parts, 2 * parts);
+  const labels = inputs[2 * parts].data;
+  const rows = strip[0].rows;
+  const m = strip.reduce((s, b) => s + b.cols, 0);
+  const k = intercept.length;
+  const dim = k * (m + 1);
+  const z = scores(coef, strip, intercept, Matrix.zeros(rows, k));
+  // g becomes each row's gradient with respect to its scores (rows x k); prob keeps p for the Hessian.
+  const g = z.data;
+  const weight = new Float64Array(rows);
+  const prob = hessian ? new Float64Array(rows * k) : undefined;
+  let loss = 0;
+  for (let i = 0; i < rows; i++) {
+    const c = classIndex(classes, labels[i]);
+    if (c < 0) throw new Error(`dsfabric internal error: label ${labels[i]} is not one of the classes`);
+    const s = classWeight[c];
+    weight[i] = s;
+    if (k === 1) {
+      const t = g[i];
+      const y = c === 1 ? 1 : 0;
+      loss += s * (Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))) - y * t);
+      const e = Math.exp(-Math.abs(t));
+      const p = t >= 0 ? 1 / (1 + e) : e / (1 + e);
+      g[i] = s * (p - y);
+      if (prob !== undefined) prob[i] = p;
+    } else {
+      const row = i * k;
+      let max = -Infinity;
+      for (let q = 0; q < k; q++) max = Math.max(max, g[row + q]);
+      let sum = 0;
+      for (let q = 0; q < k; q++) sum += Math.exp(g[row + q] - max);
+      const lse = max + Math.log(sum);
+      loss += s * (lse - g[row + c]);
+      for (let q = 0; q < k; q++) {
+        const p = Math.exp(g[row + q] - lse);
+        if (prob !== undefined) prob[row + q] = p;
+        g[row + q] = s * (p - (q === c ? 1 : 0));
+      }
+    }
+  }
+  const result = out.zeros(0, hessian ? dim + 1 : 1, dim + 1);
+  const r = result.data;
+  r[0] = loss;
+  // Coefficient gradients gᵀ x_j, one small gemm per column block, then the intercepts' Σ g.
+  const backend = linalg();
+  let colOffset = 0;
+  for (const block of strip) {
+    const part = backend.gemm(z, block, { transA: true });
+    for (let q = 0; q < k; q++) {
+      r.set(part.data.subarray(q * block.cols, (q + 1) * block.cols), 1 + q * (m + 1) + colOffset);
+    }
+    colOffset += block.cols;
+  }
+  for (let i = 0; i < rows; i++) for (let q = 0; q < k; q++) r[1 + q * (m + 1) + m] += g[i * k + q];
+  if (prob !== undefined) addHessian(strip, prob, weight, m, k, result);
+  return [result];
+};
+
+/**
+ * Adds the strip's Hessian [x 1]ᵀ diag(h_ab) [x 1] for every pair of classes (a, b) into rows and columns
+ * 1.. of `result`: h_aa = s p_a (1 - p_a), h_ab = -s p_a p_b (two classes: the one block of σ(z)).
+ */
+function addHessian(
+  strip: readonly Matrix[],
+  prob: Float64Array,
+  weight: Float64Array,
+  m: number,
+  k: number,
+  result: Matrix,
+): void {
+  const rows = strip[0].rows;
+  const a = withOnes(strip, m);
+  const w = m + 1;
+  const dim = k * w;
+  const r = result.data;
+  const backend = linalg();
+  const scaled = Matrix.zeros(rows, w);
+  for (let p = 0; p < k; p++) {
+    for (let q = p; q < k; q++) {
+      for (let i = 0; i < rows; i++) {
+        const pi = prob[i * k + p];
+        // A diagonal block is (√h a)ᵀ(√h a), h >= 0: syrk, half the flops of a gemm.
+        const h = p === q ? Math.sqrt(weight[i] * pi * (1 - pi)) : -weight[i] * pi * prob[i * k + q];
+        const src = a.data.subarray(i * w, (i + 1) * w);
+        for (let t = 0; t < w; t++) scaled.data[i * w + t] = h * src[t];
+      }
+      const block =
+        p === q ? backend.syrk(scaled, { trans: true }) : backend.gemm(a, scaled, { transA: true });
+      for (let s = 0; s < w; s++) {
+        for (let t = 0; t < w; t++) {
+          const v = block.data[s * w + t];
+          r[(1 + p * w + s) * (dim + 1) + 1 + q * w + t] += v;
+          if (p !== q) r[(1 + q * w + t) * (dim + 1) + 1 + p * w + s] += v;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * What scikit-learn's decision_function, predict_proba, predict_log_proba and predict give for the strip.
+ * Two classes: z is one column, p = [1 - σ(z), σ(z)], the label is classes[1] when z > 0. More: p is the
+ * softmax of z, the label the class of the largest score (the first of equal ones, as argmax).
+ */
+export const logisticPredict: Kernel<"ml.logistic.predict"> = (inputs, attrs, out) => {
+  const { parts, intercept, classes, output } = attrs;
+  const coef = inputs.slice(0, parts);
+  const strip = inputs.slice(parts, 2 * parts);
+  const rows = strip[0].rows;
+  const k = intercept.length;
+  if (output === "decision") return [scores(coef, strip, intercept, out.take(0, rows, k))];
+  const z = scores(coef, strip, intercept, Matrix.zeros(rows, k)).data;
+  const width = output === "label" ? 1 : classes.length;
+  const result = out.take(0, rows, width);
+  const r = result.data;
+  for (let i = 0; i < rows; i++) {
+    if (k === 1) {
+      const t = z[i];
+      if (output === "label") r[i] = classes[t > 0 ? 1 : 0];
+      else if (output === "proba") {
+        const e = Math.exp(-Math.abs(t));
+        const p = t >= 0 ? 1 / (1 + e) : e / (1 + e);
+        r[2 * i] = 1 - p;
+        r[2 * i + 1] = p;
+      } else {
+        // log σ(t) = -log(1 + e^-t), log(1 - σ(t)) = -log(1 + e^t), each without overflow.
+        const soft = Math.log1p(Math.exp(-Math.abs(t)));
+        r[2 * i] = -(Math.max(t, 0) + soft);
+        r[2 * i + 1] = -(Math.max(-t, 0) + soft);
+      }
+      continue;
+    }
+    const row = i * k;
+    let best = 0;
+    for (let q = 1; q < k; q++) if (z[row + q] > z[row + best]) best = q;
+    if (output === "label") {
+      r[i] = classes[best];
+      continue;
+    }
+    const max = z[row + best];
+    let sum = 0;
+    for (let q = 0; q < k; q++) sum += Math.exp(z[row + q] - max);
+    const lse = max + Math.log(sum);
+    for (let q = 0; q < k; q++) {
+      r[row + q] = output === "proba" ? Math.exp(z[row + q] - lse) : z[row + q] - lse;
+    }
+  }
+  return [result];
+};
