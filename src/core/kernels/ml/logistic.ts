@@ -13,6 +13,32 @@ import { linalg } from "../../linalg/selectBackend.ts";
 import { Matrix } from "../../matrix.ts";
 import type { Kernel } from "../registry.ts";
 
+/**
+ * This thread's scratch buffers, by slot, grown as needed. A strip's scores and scaled copies are a few MB:
+ * fresh memory for each would cost page faults on every pass (kernels run one at a time on a thread, so the
+ * buffers are never shared).
+ */
+const scratchBuffers: Float64Array[] = [];
+
+/** A rows x cols matrix over scratch slot `slot`; `zero` clears it. */
+function scratch(slot: number, rows: number, cols: number, zero: boolean): Matrix {
+  const size = rows * cols;
+  let buffer = scratchBuffers[slot];
+  if (buffer === undefined || buffer.length < size) {
+    buffer = new Float64Array(Math.max(size, 2 * (buffer?.length ?? 0)));
+    scratchBuffers[slot] = buffer;
+  }
+  const data = buffer.subarray(0, size);
+  if (zero) data.fill(0);
+  return new Matrix(rows, cols, data);
+}
+
+const SCORES = 0;
+const PROB = 1;
+const ONES = 2;
+const SCALED = 3;
+const WEIGHT = 4;
+
 /** z = x·coefᵀ + intercept for the strip: rows x k. */
 function scores(
   coef: readonly Matrix[],
@@ -25,7 +51,9 @@ function scores(
   const d = result.data;
   for (let i = 0; i < result.rows; i++) for (let c = 0; c < k; c++) d[i * k + c] = intercept[c];
   for (let j = 0; j < strip.length; j++) {
-    backend.gemm(strip[j], coef[j], { transB: true, beta: 1, c: result });
+    // One score per row: a matrix-vector product (gemm with one column is slower in OpenBLAS).
+    if (k === 1) backend.gemv(strip[j], coef[j].data, { beta: 1, y: d });
+    else backend.gemm(strip[j], coef[j], { transB: true, beta: 1, c: result });
   }
   return result;
 }
@@ -46,7 +74,7 @@ function classIndex(classes: readonly number[], label: number): number {
 /** The strip with a column of ones appended: rows x (m + 1), for the intercept's share of the Hessian. */
 function withOnes(strip: readonly Matrix[], m: number): Matrix {
   const rows = strip[0].rows;
-  const a = Matrix.zeros(rows, m + 1);
+  const a = scratch(ONES, rows, m + 1, false);
   const d = a.data;
   for (let i = 0; i < rows; i++) {
     let col = i * (m + 1);
@@ -59,36 +87,68 @@ function withOnes(strip: readonly Matrix[], m: number): Matrix {
   return a;
 }
 
+/** Rows of a strip handled at a time: about 512 KB of x, so that the second read (the gradient) hits cache. */
+const CHUNK_VALUES = 2 ** 16;
+
+/** Rows [start, end) of a block, as a view. */
+function rowsOf(block: Matrix, start: number, end: number): Matrix {
+  return new Matrix(end - start, block.cols, block.data.subarray(start * block.cols, end * block.cols));
+}
+
 /**
  * The strip's loss, gradient and (with `hessian`) Hessian, summed over its rows and packed for `block.addAll`:
  * row 0 is [loss, g] with g = k x (m + 1) (each class's m coefficients, then its intercept); with `hessian`
- * the block is (D + 1) x (D + 1), D = k (m + 1), and rows 1.., columns 1.. hold the Hessian.
+ * the block is (D + 1) x (D + 1), D = k (m + 1), and rows 1.., columns 1.. hold the Hessian. The strip is
+ * taken in chunks of rows, each read twice (scores, then gradient) while it is in cache.
  */
 export const logisticLossGrad: Kernel<"ml.logistic.lossGrad"> = (inputs, attrs, out) => {
-  const { parts, classes, classWeight, intercept, hessian } = attrs;
+  const { parts, intercept, hessian } = attrs;
   const coef = inputs.slice(0, parts);
   const strip = inputs.slice(parts, 2 * parts);
   const labels = inputs[2 * parts].data;
   const rows = strip[0].rows;
   const m = strip.reduce((s, b) => s + b.cols, 0);
+  const dim = intercept.length * (m + 1);
+  const result = out.zeros(0, hessian ? dim + 1 : 1, dim + 1);
+  const step = Math.max(16, Math.floor(CHUNK_VALUES / m));
+  for (let start = 0; start < rows; start += step) {
+    const end = Math.min(rows, start + step);
+    const chunk = strip.map((b) => rowsOf(b, start, end));
+    accumulate(coef, chunk, labels.subarray(start, end), attrs, m, result);
+  }
+  return [result];
+};
+
+/** Adds the loss, gradient (and Hessian) of the rows of `strip` into `result` (laid out as the kernel's). */
+function accumulate(
+  coef: readonly Matrix[],
+  strip: readonly Matrix[],
+  labels: Float64Array,
+  attrs: { classes: number[]; classWeight: number[]; intercept: number[]; hessian: boolean },
+  m: number,
+  result: Matrix,
+): void {
+  const { classes, classWeight, intercept, hessian } = attrs;
+  const rows = strip[0].rows;
   const k = intercept.length;
-  const dim = k * (m + 1);
-  const z = scores(coef, strip, intercept, Matrix.zeros(rows, k));
+  const z = scores(coef, strip, intercept, scratch(SCORES, rows, k, false));
   // g becomes each row's gradient with respect to its scores (rows x k); prob keeps p for the Hessian.
   const g = z.data;
-  const weight = new Float64Array(rows);
-  const prob = hessian ? new Float64Array(rows * k) : undefined;
+  const weight = scratch(WEIGHT, rows, 1, false).data;
+  const prob = hessian ? scratch(PROB, rows, k, false).data : undefined;
   let loss = 0;
   for (let i = 0; i < rows; i++) {
-    const c = classIndex(classes, labels[i]);
+    const label = labels[i];
+    const c =
+      k === 1 && label === classes[1] ? 1 : k === 1 && label === classes[0] ? 0 : classIndex(classes, label);
     if (c < 0) throw new Error(`dsfabric internal error: label ${labels[i]} is not one of the classes`);
     const s = classWeight[c];
     weight[i] = s;
     if (k === 1) {
       const t = g[i];
       const y = c === 1 ? 1 : 0;
-      loss += s * (Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))) - y * t);
       const e = Math.exp(-Math.abs(t));
+      loss += s * (Math.max(t, 0) + Math.log1p(e) - y * t);
       const p = t >= 0 ? 1 / (1 + e) : e / (1 + e);
       g[i] = s * (p - y);
       if (prob !== undefined) prob[i] = p;
@@ -107,23 +167,23 @@ export const logisticLossGrad: Kernel<"ml.logistic.lossGrad"> = (inputs, attrs, 
       }
     }
   }
-  const result = out.zeros(0, hessian ? dim + 1 : 1, dim + 1);
   const r = result.data;
-  r[0] = loss;
-  // Coefficient gradients gᵀ x_j, one small gemm per column block, then the intercepts' Σ g.
+  r[0] += loss;
+  // Coefficient gradients gᵀ x_j, one small product per column block, then the intercepts' Σ g.
   const backend = linalg();
   let colOffset = 0;
   for (const block of strip) {
-    const part = backend.gemm(z, block, { transA: true });
+    const part =
+      k === 1 ? backend.gemv(block, g, { trans: true }) : backend.gemm(z, block, { transA: true }).data;
     for (let q = 0; q < k; q++) {
-      r.set(part.data.subarray(q * block.cols, (q + 1) * block.cols), 1 + q * (m + 1) + colOffset);
+      const at = 1 + q * (m + 1) + colOffset;
+      for (let t = 0; t < block.cols; t++) r[at + t] += part[q * block.cols + t];
     }
     colOffset += block.cols;
   }
   for (let i = 0; i < rows; i++) for (let q = 0; q < k; q++) r[1 + q * (m + 1) + m] += g[i * k + q];
   if (prob !== undefined) addHessian(strip, prob, weight, m, k, result);
-  return [result];
-};
+}
 
 /**
  * Adds the strip's Hessian [x 1]ᵀ diag(h_ab) [x 1] for every pair of classes (a, b) into rows and columns
@@ -143,7 +203,7 @@ function addHessian(
   const dim = k * w;
   const r = result.data;
   const backend = linalg();
-  const scaled = Matrix.zeros(rows, w);
+  const scaled = scratch(SCALED, rows, w, false);
   for (let p = 0; p < k; p++) {
     for (let q = p; q < k; q++) {
       for (let i = 0; i < rows; i++) {
@@ -178,7 +238,7 @@ export const logisticPredict: Kernel<"ml.logistic.predict"> = (inputs, attrs, ou
   const rows = strip[0].rows;
   const k = intercept.length;
   if (output === "decision") return [scores(coef, strip, intercept, out.take(0, rows, k))];
-  const z = scores(coef, strip, intercept, Matrix.zeros(rows, k)).data;
+  const z = scores(coef, strip, intercept, scratch(SCORES, rows, k, false)).data;
   const width = output === "label" ? 1 : classes.length;
   const result = out.take(0, rows, width);
   const r = result.data;
