@@ -335,7 +335,7 @@ describeEachExecutor("LogisticRegression", () => {
     );
     await assert.rejects(
       new LogisticRegression().fit(x, ds.array([[0], [NaN], [1], [1], [0], [1]], { blockSize: [3, 1] })),
-      /y has a label that is not finite/,
+      /y has 1 labels that are not finite/,
     );
     await assert.rejects(new LogisticRegression().fit(x, x), ShapeError);
     await assert.rejects(

@@ -219,6 +219,12 @@ export interface KernelTable {
     hessian: boolean;
   };
   /**
+   * The distinct labels of a strip of y (rows x 1) and how often each occurs: 2 x (1 + most), row 0 is
+   * [distinct count, the values ascending, 0...], row 1 [non-finite labels, the counts, 0...]; a distinct
+   * count of -1 says the strip has more than `most` distinct labels.
+   */
+  "ml.logistic.classes": { most: number };
+  /**
    * From the strip's scores z = x·coefᵀ + intercept: z itself (rows x k), the probabilities or their logs
    * (rows x classes) or the predicted label (rows x 1).
    */

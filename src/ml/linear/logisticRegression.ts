@@ -15,7 +15,7 @@ import { intOption, numberOption, readOptions } from "../../io/options.ts";
 import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
 import { lbfgs } from "../optimize/lbfgs.ts";
 import { newton } from "../optimize/newton.ts";
-import { lossPass, predictOf, type PredictOutput } from "./logisticTasks.ts";
+import { labelCounts, lossPass, predictOf, type PredictOutput } from "./logisticTasks.ts";
 
 /** Options of `LogisticRegression` (scikit-learn's `C`, `penalty`, `fit_intercept`, `max_iter`, `tol`, `solver`, `class_weight`). */
 export interface LogisticRegressionOptions {
@@ -80,14 +80,6 @@ function readClassWeight(v: unknown): "balanced" | Record<number, number> | null
   throw new ArgumentError(
     `${NAME}: classWeight must be "balanced" or an object of label: weight (finite, >= 0) but was ${JSON.stringify(v)?.slice(0, 80)}`,
   );
-}
-
-/** The labels' sorted distinct values. */
-function classesOf(labels: Float64Array): number[] {
-  for (const v of labels) {
-    if (!Number.isFinite(v)) throw new ArgumentError(`${NAME}.fit: y has a label that is not finite (${v})`);
-  }
-  return [...new Set(labels)].sort((a, b) => a - b);
 }
 
 /**
@@ -180,13 +172,17 @@ export class LogisticRegression {
     if (input.sparse) input = input.toDense();
     const dense = input as DsArray;
     const yDense = (target.sparse ? target.toDense() : target) as DsArray;
-    const labels = Float64Array.from((await yDense.collect()).data);
-    const classes = classesOf(labels);
+    const yStrips = rechunkTo(yDense, dense.grid.rowChunks, [1], `${NAME}.fit`);
+    const { classes, counts, nonFinite } = await labelCounts(`${NAME}.fit`, yStrips);
+    if (nonFinite > 0) {
+      throw new ArgumentError(
+        `${NAME}.fit: y has ${nonFinite} labels that are not finite (NaN or ±Infinity)`,
+      );
+    }
     if (classes.length < 2) {
       throw new ArgumentError(`${NAME}.fit: y must have at least 2 classes but has only one (${classes[0]})`);
     }
-    const yStrips = rechunkTo(yDense, dense.grid.rowChunks, [1], `${NAME}.fit`);
-    const classWeight = this.weights(classes, labels);
+    const classWeight = this.weights(classes, counts, n);
     const k = classes.length === 2 ? 1 : classes.length;
     const w = m + 1;
     const dim = k * w;
@@ -273,14 +269,11 @@ export class LogisticRegression {
   }
 
   /** Each class's row weight, in the order of `classes`. */
-  private weights(classes: number[], labels: Float64Array): number[] {
+  private weights(classes: number[], counts: number[], n: number): number[] {
     const cw = this.classWeight;
     if (cw === null) return classes.map(() => 1);
-    if (cw === "balanced") {
-      const counts = new Map<number, number>();
-      for (const v of labels) counts.set(v, (counts.get(v) ?? 0) + 1);
-      return classes.map((c) => labels.length / (classes.length * (counts.get(c) ?? 1)));
-    }
+    // scikit-learn's compute_class_weight("balanced"): n / (classes · count).
+    if (cw === "balanced") return counts.map((count) => n / (classes.length * count));
     for (const key of Object.keys(cw)) {
       if (!classes.includes(Number(key))) {
         throw new ArgumentError(

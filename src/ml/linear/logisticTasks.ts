@@ -110,3 +110,42 @@ export function predictOf(
   });
   return DsArray.fromBlocks(gridOfChunks(x.grid.rowChunks, [width]), refs);
 }
+
+/** Most distinct labels a strip reports; a strip with more is counted on the calling thread instead. */
+const MOST_CLASSES_PER_STRIP = 1024;
+
+/** The distinct labels of y (n x 1) ascending, how often each occurs, and how many are not finite. */
+export async function labelCounts(
+  op: string,
+  y: DsArray,
+): Promise<{ classes: number[]; counts: number[]; nonFinite: number }> {
+  const eng = engine();
+  const width = MOST_CLASSES_PER_STRIP + 1;
+  const strips = y.blocks();
+  const refs = strips.map((strip, i) => {
+    const [ref] = eng.submit({
+      op,
+      kernel: "ml.logistic.classes",
+      attrs: { most: MOST_CLASSES_PER_STRIP },
+      inputs: [strip[0]],
+      outputs: [[2, width]],
+      blockIndex: [i, 0],
+    });
+    return ref;
+  });
+  const counts = new Map<number, number>();
+  let nonFinite = 0;
+  for (const [i, ref] of refs.entries()) {
+    const r = ((await ref.ready) as Matrix).data;
+    nonFinite += r[width];
+    if (r[0] < 0) {
+      for (const v of ((await strips[i][0].ready) as Matrix).data) {
+        if (Number.isFinite(v)) counts.set(v, (counts.get(v) ?? 0) + 1);
+      }
+      continue;
+    }
+    for (let q = 0; q < r[0]; q++) counts.set(r[1 + q], (counts.get(r[1 + q]) ?? 0) + r[width + 1 + q]);
+  }
+  const classes = [...counts.keys()].sort((a, b) => a - b);
+  return { classes, counts: classes.map((c) => counts.get(c) ?? 0), nonFinite };
+}

@@ -276,3 +276,28 @@ export const logisticPredict: Kernel<"ml.logistic.predict"> = (inputs, attrs, ou
   }
   return [result];
 };
+
+/** The strip's distinct labels with their counts, and how many labels are not finite (see names.ts). */
+export const logisticClasses: Kernel<"ml.logistic.classes"> = ([y], { most }, out) => {
+  const counts = new Map<number, number>();
+  let nonFinite = 0;
+  for (const v of y.data) {
+    if (!Number.isFinite(v)) nonFinite++;
+    else counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  const width = most + 1;
+  const result = out.zeros(0, 2, width);
+  const r = result.data;
+  r[width] = nonFinite;
+  if (counts.size > most) {
+    r[0] = -1;
+    return [result];
+  }
+  const values = [...counts.keys()].sort((a, b) => a - b);
+  r[0] = values.length;
+  values.forEach((v, i) => {
+    r[1 + i] = v;
+    r[width + 1 + i] = counts.get(v) ?? 0;
+  });
+  return [result];
+};
