@@ -110,7 +110,8 @@ export const logisticLossGrad: Kernel<"ml.logistic.lossGrad"> = (inputs, attrs, 
   const m = strip.reduce((s, b) => s + b.cols, 0);
   const dim = intercept.length * (m + 1);
   const result = out.zeros(0, hessian ? dim + 1 : 1, dim + 1);
-  const step = Math.max(16, Math.floor(CHUNK_VALUES / m));
+  // The Hessian is a product over the chunk: larger chunks keep its syrk/gemm efficient.
+  const step = Math.max(16, Math.floor(((hessian ? 8 : 1) * CHUNK_VALUES) / m));
   for (let start = 0; start < rows; start += step) {
     const end = Math.min(rows, start + step);
     const chunk = strip.map((b) => rowsOf(b, start, end));
@@ -204,14 +205,15 @@ function addHessian(
   const r = result.data;
   const backend = linalg();
   const scaled = scratch(SCALED, rows, w, false);
+  const ad = a.data;
+  const sd = scaled.data;
   for (let p = 0; p < k; p++) {
     for (let q = p; q < k; q++) {
       for (let i = 0; i < rows; i++) {
         const pi = prob[i * k + p];
         // A diagonal block is (√h a)ᵀ(√h a), h >= 0: syrk, half the flops of a gemm.
         const h = p === q ? Math.sqrt(weight[i] * pi * (1 - pi)) : -weight[i] * pi * prob[i * k + q];
-        const src = a.data.subarray(i * w, (i + 1) * w);
-        for (let t = 0; t < w; t++) scaled.data[i * w + t] = h * src[t];
+        for (let t = i * w; t < (i + 1) * w; t++) sd[t] = h * ad[t];
       }
       const block =
         p === q ? backend.syrk(scaled, { trans: true }) : backend.gemm(a, scaled, { transA: true });
