@@ -23,7 +23,8 @@ export type CaseKind =
   | "load-svmlight"
   | "sparse-matmul"
   | "linear-regression"
-  | "kmeans";
+  | "kmeans"
+  | "logistic-regression";
 
 /** One case, serialisable to JSON for the Python side. */
 export interface CaseSpec {
@@ -86,6 +87,8 @@ export interface CaseOptions {
   readonly linear: { rows: number; cols: number; blockRows: number };
   /** kmeans: x is rows x cols, `k` clusters, exactly `iterations` Lloyd iterations from the same centres. */
   readonly kmeans: { rows: number; cols: number; blockRows: number; k: number; iterations: number };
+  /** logistic-regression: make_classification's x (rows x cols, two classes) and y, in blocks of blockRows rows. */
+  readonly logistic: { rows: number; cols: number; blockRows: number };
   /** gram: x is rows x cols in blocks of blockRows x cols (default 200,000 x 200 in 10,000-row blocks). */
   readonly gram: { rows: number; cols: number; blockRows: number; rounds: number; loopRounds: number };
   /** waves: `blocks` blocks of side x side, `waves` rounds of y = y + 1 (default 1,000 of 100x100, 50). */
@@ -120,6 +123,7 @@ export const CASE_NAMES = [
   "sparse-matmul",
   "linear-regression",
   "kmeans",
+  "logistic-regression",
 ] as const;
 
 const F64 = 8;
@@ -369,6 +373,22 @@ export function buildCases(o: CaseOptions): CaseSpec[] {
       noFloor: "none (compute: 2·n·m·k flops an iteration)",
       ioBytes: F64 * o.kmeans.rows * o.kmeans.cols,
       inputBytes: F64 * o.kmeans.rows * o.kmeans.cols,
+    },
+    {
+      name: "logistic-regression",
+      kind: "logistic-regression",
+      shape: [o.logistic.rows, o.logistic.cols],
+      block: [o.logistic.blockRows, o.logistic.cols],
+      seed: 31,
+      peers: true,
+      // x; y is in the same name with .y.npy (bench/files.ts writes both with make_classification).
+      file: join(f.dir, `classification-${o.logistic.rows}x${o.logistic.cols}.npy`),
+      peerLabels: { numpy: "sklearn.linear_model.LogisticRegression", dask: "not run" },
+      description: `await new LogisticRegression().fit(x, y) (lbfgs, tol 1e-4, to convergence), x ${fmtShape([o.logistic.rows, o.logistic.cols])} from make_classification in ${fmtShape([o.logistic.blockRows, o.logistic.cols])} blocks; numpy column: scikit-learn's LogisticRegression() on the same data`,
+      floor: null,
+      noFloor: "none (iterations: one pass over x per evaluation)",
+      ioBytes: F64 * o.logistic.rows * (o.logistic.cols + 1),
+      inputBytes: F64 * o.logistic.rows * (o.logistic.cols + 1),
     },
     {
       ...gramBase,

@@ -247,6 +247,40 @@ export function dsfabricCase(api: DsfabricApi, c: CaseSpec): DsfabricCase {
         },
       };
     }
+    case "logistic-regression": {
+      const Model = api.ml.LogisticRegression;
+      if (Model === undefined) throw new Error("dsfabric/ml lacks LogisticRegression");
+      const load = ds.loadNpy;
+      if (typeof load !== "function") throw new Error("ds lacks .loadNpy");
+      const file = c.file ?? "";
+      let xy: [BenchArray, BenchArray] | undefined;
+      let ran = "";
+      return {
+        inputs: [],
+        prepare: async () => {
+          const x = await load.call(ds, file, { blockSize: c.block });
+          const y = await load.call(ds, `${file.slice(0, -".npy".length)}.y.npy`, {
+            blockSize: [c.block[0], 1],
+          });
+          await api.barrier.wait(x);
+          await api.barrier.wait(y);
+          xy = [x, y];
+        },
+        run: async () => {
+          if (xy === undefined) throw new Error("logistic-regression: x and y were not loaded");
+          const model = new Model();
+          const fitted = await model.fit(xy[0], xy[1]);
+          // Both sides stop on the same rules (max |g| <= tol or f's relative decrease); maxIter means not converged.
+          if (fitted.nIter >= model.maxIter)
+            throw new Error(`LogisticRegression did not converge in ${model.maxIter} iterations`);
+          ran = `LogisticRegression() ${model.solver}, nIter ${fitted.nIter}`;
+          return null;
+        },
+        get variant() {
+          return ran;
+        },
+      };
+    }
     case "kmeans": {
       const Model = api.ml.KMeans;
       if (Model === undefined) throw new Error("dsfabric/ml lacks KMeans");

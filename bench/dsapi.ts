@@ -64,6 +64,11 @@ export interface BenchMl {
   readonly KMeans?: new (options: { nClusters: number; init: number[][]; maxIter: number; tol: number }) => {
     fit(x: BenchArray): Promise<{ nIter: number }>;
   };
+  readonly LogisticRegression?: new () => {
+    readonly maxIter: number;
+    readonly solver: string;
+    fit(x: BenchArray, y: BenchArray): Promise<{ nIter: number }>;
+  };
 }
 
 export interface DsfabricApi {

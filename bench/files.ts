@@ -21,6 +21,18 @@ if kind in ("load-svmlight", "sparse-matmul"):
     dump_svmlight_file(x, y, tmp, zero_based=False)
     os.replace(tmp, path)
     sys.exit(0)
+if kind == "logistic-regression":
+    from sklearn.datasets import make_classification
+    x, y = make_classification(n_samples=rows, n_features=cols, random_state=seed)
+    # y first: x's name is the one checked for, so both exist once it does.
+    ypath = path[: -len(".npy")] + ".y.npy"
+    with open(ypath + ".partial", "wb") as f:
+        np.save(f, y.reshape(-1, 1).astype(np.float64))
+    os.replace(ypath + ".partial", ypath)
+    with open(tmp, "wb") as f:
+        np.save(f, x)
+    os.replace(tmp, path)
+    sys.exit(0)
 a = np.random.default_rng(seed).random((rows, cols))
 if kind == "load-csv":
     np.savetxt(tmp, a, delimiter=",", fmt="%.10f")

@@ -116,6 +116,10 @@ def numpy_copy_bandwidth(n_bytes=256 << 20, reps=5):
 # Cases
 
 
+# What a case's last run said about itself (a solver's iterations), by case name; added to its timing.
+NOTES = {}
+
+
 class NotApplicable(Exception):
     """A case that a peer has no equivalent for (reported as its reason, not as a failure)."""
 
@@ -178,6 +182,16 @@ def numpy_case(case, seed):
             lambda: (rand((n, m), seed),),
             lambda xs: KMeans(n_clusters=k, init=init, n_init=1, max_iter=iterations, tol=0, algorithm="lloyd").fit(xs[0]),
         )
+    if kind == "logistic-regression":
+        from sklearn.linear_model import LogisticRegression
+
+        def fit(xy):
+            model = LogisticRegression().fit(xy[0], xy[1])
+            NOTES[case["name"]] = f"LogisticRegression() lbfgs, n_iter_ {int(model.n_iter_[0])}"
+            return model
+
+        y_file = case["file"][: -len(".npy")] + ".y.npy"
+        return (lambda: (np.load(case["file"]), np.load(y_file).ravel()), fit)
     if kind == "linear-regression":
         from sklearn.linear_model import LinearRegression
 
@@ -281,7 +295,7 @@ def dask_case(case, seed, cores):
             lambda: (case["file"],),
             lambda f: da.from_array(np.load(f[0], mmap_mode="r"), chunks=block).persist(**opts),
         )
-    if kind in ("linear-regression", "kmeans"):
+    if kind in ("linear-regression", "kmeans", "logistic-regression"):
         raise NotApplicable("no dask-ml here; the peer is scikit-learn (numpy column)")
     if kind in ("load-svmlight", "sparse-matmul"):
         raise NotApplicable("dask has no svmlight reader; the peer is scikit-learn / scipy (numpy column)")
@@ -345,6 +359,8 @@ def run_cases(cases, repeats, cores, peers):
                 else:
                     prepare, run = dask_case(case, seed, cores)
                 entry[peer] = time_case(prepare, run, repeats)
+                if case["name"] in NOTES:
+                    entry[peer]["note"] = NOTES.pop(case["name"])
                 log(f"{case['name']}: {peer} median {entry[peer]['median_ms']:.1f} ms")
             except NotApplicable as e:
                 entry[peer] = {"error": f"not applicable: {e}"}

@@ -29,6 +29,8 @@ export type PeerTiming =
       min_ms: number;
       /** Peak RSS of the Python process over the timed runs (VmHWM after clear_refs), when measurable. */
       peak_rss_bytes?: number;
+      /** What the peer ran, when it says (logistic-regression: the solver's iterations). */
+      note?: string;
     }
   | { error: string };
 
@@ -132,6 +134,7 @@ function parseTiming(v: unknown): PeerTiming | undefined {
       median_ms: v["median_ms"],
       min_ms: v["min_ms"],
       peak_rss_bytes: typeof peak === "number" ? peak : undefined,
+      note: typeof v["note"] === "string" ? v["note"] : undefined,
     };
   }
   return { error: "peers.py printed a malformed timing" };

@@ -39,6 +39,7 @@ function peerOutcome(t: PeerTiming | undefined, fallback: string): Outcome {
     medianMs: t.median_ms,
     minMs: t.min_ms,
     peakRssBytes: t.peak_rss_bytes,
+    variant: t.note,
   };
 }
 

@@ -184,6 +184,17 @@ export function targetChecks(results: readonly CaseResult[]): TargetCheck[] {
           ),
         );
         break;
+      case "logistic-regression":
+        checks.push(
+          check(
+            name,
+            "at least as fast as scikit-learn (numpy/ours >= 1)",
+            ratio(ms(r.numpy), ours),
+            (v) => v >= 1,
+            times,
+          ),
+        );
+        break;
       case "linear-regression":
         checks.push(
           check(
@@ -303,6 +314,7 @@ export function infoLines(results: readonly CaseResult[], workers: number): stri
     }
     if (r.dsfabric.ok && r.dsfabric.variant !== undefined)
       lines.push(`${name}: dsfabric ran ${r.dsfabric.variant}`);
+    if (r.numpy.ok && r.numpy.variant !== undefined) lines.push(`${name}: numpy ran ${r.numpy.variant}`);
   }
   return lines;
 }

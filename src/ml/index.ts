@@ -6,3 +6,4 @@
 export { StandardScaler, type StandardScalerOptions } from "./preprocessing/standardScaler.ts";
 export { LinearRegression, type LinearRegressionOptions } from "./linear/linearRegression.ts";
 export { KMeans, type KMeansOptions } from "./cluster/kMeans.ts";
+export { LogisticRegression, type LogisticRegressionOptions } from "./linear/logisticRegression.ts";

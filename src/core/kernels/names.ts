@@ -205,6 +205,35 @@ export interface KernelTable {
   "ml.kmeans.distances": { parts: number };
   /** The `count` rows farthest from their closest centre: count x (m + 3) of [distance², global row, label, x]. */
   "ml.kmeans.farthest": { parts: number; count: number; rowOffset: number };
+  // LogisticRegression (ml/logistic.ts): inputs are the coefficients split by the column blocks of x
+  // (`parts` blocks of k x cols_j, k = 1 for two classes), one row strip of x (`parts` blocks), then y's strip.
+  /**
+   * Loss, gradient (and Hessian) of the strip: row 0 is [loss, gradient (k x (m + 1), each class's
+   * coefficients then its intercept)]; with `hessian`, rows 1.. hold the k(m + 1) square Hessian from column 1.
+   */
+  "ml.logistic.lossGrad": {
+    parts: number;
+    classes: number[];
+    classWeight: number[];
+    intercept: number[];
+    hessian: boolean;
+  };
+  /**
+   * The distinct labels of a strip of y (rows x 1) and how often each occurs: 2 x (1 + most), row 0 is
+   * [distinct count, the values ascending, 0...], row 1 [non-finite labels, the counts, 0...]; a distinct
+   * count of -1 says the strip has more than `most` distinct labels.
+   */
+  "ml.logistic.classes": { most: number };
+  /**
+   * From the strip's scores z = x·coefᵀ + intercept: z itself (rows x k), the probabilities or their logs
+   * (rows x classes) or the predicted label (rows x 1).
+   */
+  "ml.logistic.predict": {
+    parts: number;
+    intercept: number[];
+    classes: number[];
+    output: "decision" | "proba" | "logProba" | "label";
+  };
 }
 
 export type KernelName = keyof KernelTable;

@@ -16,6 +16,7 @@ import { textParse } from "./io/textParse.ts";
 import { textScan } from "./io/textScan.ts";
 import { textWrite } from "./io/textWrite.ts";
 import { kmeansDistances, kmeansFarthest, kmeansLabels, kmeansPartial } from "./ml/kMeans.ts";
+import { logisticClasses, logisticLossGrad, logisticPredict } from "./ml/logistic.ts";
 import { denseNetworkGradient } from "./model/denseNetworkGradient.ts";
 import { argAggregate, argChunk, argCombine } from "./reduce/arg.ts";
 import { foldCombine } from "./reduce/fold.ts";
@@ -87,4 +88,7 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("ml.kmeans.labels", kmeansLabels);
   registerKernel("ml.kmeans.distances", kmeansDistances);
   registerKernel("ml.kmeans.farthest", kmeansFarthest);
+  registerKernel("ml.logistic.lossGrad", logisticLossGrad);
+  registerKernel("ml.logistic.predict", logisticPredict);
+  registerKernel("ml.logistic.classes", logisticClasses);
 }
