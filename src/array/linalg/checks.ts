@@ -35,7 +35,11 @@ export function squareArgument(op: string, name: string, a: unknown): DsArray {
 }
 
 /** The option values, unknown keys rejected (splitEvery is never among the allowed keys here). */
-export function optionValues(op: string, options: unknown, allowed: readonly string[]): Record<string, unknown> {
+export function optionValues(
+  op: string,
+  options: unknown,
+  allowed: readonly string[],
+): Record<string, unknown> {
   return readOptions(op, options, allowed).values;
 }
 
@@ -57,7 +61,12 @@ export function intValue(
 }
 
 /** A positive finite number option, or its default. */
-export function positiveValue(op: string, values: Record<string, unknown>, key: string, fallback: number): number {
+export function positiveValue(
+  op: string,
+  values: Record<string, unknown>,
+  key: string,
+  fallback: number,
+): number {
   const v = values[key] ?? fallback;
   if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
     throw new ArgumentError(`${op}: ${key} must be a positive number but was ${describeValue(v)}`);
@@ -66,7 +75,12 @@ export function positiveValue(op: string, values: Record<string, unknown>, key: 
 }
 
 /** A boolean option, or its default. */
-export function booleanValue(op: string, values: Record<string, unknown>, key: string, fallback: boolean): boolean {
+export function booleanValue(
+  op: string,
+  values: Record<string, unknown>,
+  key: string,
+  fallback: boolean,
+): boolean {
   const v = values[key] ?? fallback;
   if (typeof v !== "boolean") {
     throw new ArgumentError(`${op}: ${key} must be a boolean but was ${describeValue(v)}`);

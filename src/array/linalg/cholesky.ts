@@ -71,7 +71,8 @@ export async function cholesky(a: DsArray<Block>, options?: Record<string, never
       }
     }
   }
-  for (let i = 0; i < nb; i++) for (let j = i + 1; j < nb; j++) tiles[i][j] = zerosBlock(op, chunks[i], chunks[j]);
+  for (let i = 0; i < nb; i++)
+    for (let j = i + 1; j < nb; j++) tiles[i][j] = zerosBlock(op, chunks[i], chunks[j]);
   const l = DsArray.fromBlocks(gridOfChunks(chunks, chunks), tiles);
   try {
     await l.persist();

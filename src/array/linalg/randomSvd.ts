@@ -112,5 +112,7 @@ function testMatrix(op: string, rowChunks: readonly number[], l: number, seed: n
       blockIndex: [i, 0],
     })[0],
   ]);
-  return DsArray.fromBlocks(gridOfChunks(rowChunks, [l]), refs).mul(2).sub(1);
+  return DsArray.fromBlocks(gridOfChunks(rowChunks, [l]), refs)
+    .mul(2)
+    .sub(1);
 }

@@ -47,7 +47,9 @@ export const tilePotrf: Kernel<"linalg.tile.potrf"> = ([a], { offset }) => {
 };
 
 /** [A_ik, L_kk] to X with X · L_kkᵀ = A_ik (the trsm of a right-looking Cholesky). */
-export const tileTrsm: Kernel<"linalg.tile.trsm"> = ([a, l]) => [transposed(linalg().solve(l, transposed(a)))];
+export const tileTrsm: Kernel<"linalg.tile.trsm"> = ([a, l]) => [
+  transposed(linalg().solve(l, transposed(a))),
+];
 
 /** [C, A, B] to C - A · Bᵀ (syrk when A is B, gemm otherwise). */
 export const tileUpdate: Kernel<"linalg.tile.update"> = ([c, a, b], _attrs, out) => {
@@ -60,7 +62,8 @@ export const tileUpdate: Kernel<"linalg.tile.update"> = ([c, a, b], _attrs, out)
 /** [square tiles] to 1 x 1: the largest |diagonal entry| of any of them. */
 export const tileDiagMax: Kernel<"linalg.tile.diagMax"> = (tiles) => {
   let best = 0;
-  for (const t of tiles) for (let i = 0; i < t.rows; i++) best = Math.max(best, Math.abs(t.data[i * t.cols + i]));
+  for (const t of tiles)
+    for (let i = 0; i < t.rows; i++) best = Math.max(best, Math.abs(t.data[i * t.cols + i]));
   const out = Matrix.zeros(1, 1);
   out.data[0] = best;
   return [out];
