@@ -85,7 +85,8 @@ export function jacobiSweep(op: string, state: JacobiState, tol: number): BlockR
         });
         return g;
       });
-      for (const groups of reductionTree(level.length, SPLIT_EVERY_DEFAULT)) {
+      // The tree's last level is left to the rotation task, which sums the partial Gram matrices itself.
+      for (const groups of reductionTree(level.length, SPLIT_EVERY_DEFAULT).slice(0, -1)) {
         const previous = level;
         level = groups.map(([start, end]) =>
           end - start === 1
@@ -103,7 +104,7 @@ export function jacobiSweep(op: string, state: JacobiState, tol: number): BlockR
         op,
         kernel: "linalg.jacobi.rotation",
         attrs: { tol },
-        inputs: [level[0]],
+        inputs: level,
         outputs: [
           [width, width],
           [1, 1],

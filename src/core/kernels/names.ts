@@ -243,7 +243,7 @@ export interface KernelTable {
   "linalg.qr.apply": { offset: number };
   /** Row blocks of one or two column blocks to the Gram matrix of the pair. */
   "linalg.jacobi.gram": Record<string, never>;
-  /** A pair's Gram matrix to [J (orthogonal rotation), largest cosine between two columns (1 x 1)]. */
+  /** A pair's partial Gram matrices (summed) to [J (orthogonal rotation), largest cosine between two columns (1 x 1)]. */
   "linalg.jacobi.rotation": { tol: number };
   /** Row blocks of the pair and J to the same row blocks of [A_i A_j] · J. */
   "linalg.jacobi.rotate": Record<string, never>;

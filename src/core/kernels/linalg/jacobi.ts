@@ -6,6 +6,7 @@
  */
 import { linalg } from "../../linalg/selectBackend.ts";
 import { Matrix } from "../../matrix.ts";
+import { addAll } from "../block/addAll.ts";
 import type { Kernel } from "../registry.ts";
 
 /** Rows [r0, r0 + rows) and columns [c0, c0 + cols) of `m`, copied. */
@@ -116,12 +117,13 @@ function jacobiEig(g: Matrix, j: Matrix, tol: number): void {
 }
 
 /**
- * [Gram of the pair] to [J (orthogonal), off (1 x 1)]: off is the pair's largest cosine between two columns;
+ * [partial Gram matrices of the pair, summed here] to [J (orthogonal), off (1 x 1)]: off is the pair's largest cosine between two columns;
  * J is the identity when off <= tol (the pair is done, and multiplying by I is exact), the eigenvectors of
  * the Gram matrix in descending order of eigenvalue when the pair is far from orthogonal, and the rotations
  * of a Jacobi eigensolver on the Gram matrix otherwise.
  */
-export const jacobiRotation: Kernel<"linalg.jacobi.rotation"> = ([g], { tol }) => {
+export const jacobiRotation: Kernel<"linalg.jacobi.rotation"> = (partials, { tol }) => {
+  const g = addAll(partials);
   const n = g.rows;
   const off = offDiagonal(g);
   const flag = Matrix.zeros(1, 1);
@@ -140,7 +142,7 @@ export const jacobiRotation: Kernel<"linalg.jacobi.rotation"> = ([g], { tol }) =
     return [j, flag];
   }
   for (let i = 0; i < n; i++) j.data[i * n + i] = 1;
-  jacobiEig(new Matrix(n, n, Float64Array.from(g.data)), j, tol / 4);
+  jacobiEig(g, j, tol / 4); // g is the kernel's own sum, free to overwrite
   return [j, flag];
 };
 
