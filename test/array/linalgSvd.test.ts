@@ -129,6 +129,24 @@ describeEachExecutor("ds.svd / ds.randomSvd", () => {
     assert.ok(orthogonalityError((await v.collect()).toArray()) <= 1e-13);
   });
 
+  it("svd of a rank-3 array converges: top s as numpy, the rest numerically zero with zero U columns", async () => {
+    const { a: values, s: full } = lowRank();
+    const { u, s, v } = await ds.svd(ds.array(values, { blockSize: [7, 5] }));
+    const zero = 30 * Number.EPSILON * Math.hypot(...full);
+    s.forEach((x, i) => {
+      if (i < 3) assert.ok(Math.abs(x - full[i]) <= 1e-13 * full[0], `s[${i}] vs numpy`);
+      else assert.ok(x <= zero, `s[${i}] = ${x} should be numerically zero`);
+    });
+    const [ud, vd] = [(await u.collect()).toArray(), (await v.collect()).toArray()];
+    assert.ok(
+      ud.every((row) => row.slice(3).every((x) => x === 0)),
+      "U's columns beyond the rank are zero",
+    );
+    assert.ok(orthogonalityError(ud.map((row) => row.slice(0, 3))) <= 1e-13);
+    assert.ok(orthogonalityError(vd) <= 1e-13);
+    assert.ok(maxDiff(usvt(ud, s, vd), values) <= 1e-13 * maxAbs(values), "U S Vᵀ = a");
+  });
+
   it("randomSvd is exact on a rank-3 matrix and agrees with numpy and scikit-learn's randomized_svd", async () => {
     const { a: values, s: full, sk } = lowRank();
     const a = ds.array(values, { blockSize: [7, 5] });

@@ -3,6 +3,7 @@
  * random draws are full rank and reasonably conditioned), products and error measures on `number[][]`, and
  * NumPy references through `pythonJson`.
  */
+import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { pythonJson } from "./python.ts";
 import { blockingArb, type Blocking } from "./irregular.ts";
@@ -84,12 +85,20 @@ export function usvt(u: Dense, s: ArrayLike<number>, v: Dense): Dense {
   );
 }
 
-/** Runs a NumPy script that reads the JSON matrices given as arguments (sys.argv[1:]) and prints JSON. */
+/**
+ * Runs a NumPy script with /usr/bin/python3; the matrices arrive on its standard input (no argument-size
+ * limit) as `args`, a list of float arrays; the script prints JSON.
+ */
 export function numpy<T>(script: string, ...matrices: Dense[]): T {
-  return pythonJson<T>(
-    `import sys, json\nimport numpy as np\nargs = [np.array(json.loads(a), dtype=float) for a in sys.argv[1:]]\n${script}`,
-    matrices.map((m) => JSON.stringify(m)),
+  const out = execFileSync(
+    "/usr/bin/python3",
+    [
+      "-c",
+      `import sys, json\nimport numpy as np\nargs = [np.array(m, dtype=float) for m in json.load(sys.stdin)]\n${script}`,
+    ],
+    { input: JSON.stringify(matrices), encoding: "utf8", maxBuffer: 1 << 28 },
   );
+  return JSON.parse(out) as T;
 }
 
 /** A matrix with singular values logspace(0, -decades, n) and random singular vectors (NumPy, seeded). */

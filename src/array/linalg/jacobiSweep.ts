@@ -67,8 +67,8 @@ function rotateRows(op: string, grid: BlockRef[][], pair: readonly number[], j: 
   });
 }
 
-/** Submits one sweep; returns the 1 x 1 futures of each pair's largest cosine before its rotation. */
-export function jacobiSweep(op: string, state: JacobiState, tol: number): BlockRef[] {
+/** Submits one sweep (columns of squared norm <= floor count as zero); returns the 1 x 1 futures of each pair's largest cosine before its rotation. */
+export function jacobiSweep(op: string, state: JacobiState, tol: number, floor: number): BlockRef[] {
   const eng = engine();
   const flags: BlockRef[] = [];
   for (const round of roundRobin(state.colChunks.length)) {
@@ -103,7 +103,7 @@ export function jacobiSweep(op: string, state: JacobiState, tol: number): BlockR
       const [j, flag] = eng.submit({
         op,
         kernel: "linalg.jacobi.rotation",
-        attrs: { tol },
+        attrs: { tol, floor },
         inputs: level,
         outputs: [
           [width, width],

@@ -46,7 +46,9 @@ const OPTIONS = ["computeUv", "tol", "maxSweeps"];
  * Accuracy (measured against numpy.linalg.svd): singular values within 1e-13 relative for well-conditioned
  * input and within 1e-15 · s[0] absolute at condition 1e10; ‖UᵀU - I‖, ‖VᵀV - I‖ ~1e-14.
  * Signs: each column of V has its entry of largest magnitude positive (scikit-learn's `svd_flip` with
- * `u_based_decision=False`), U's columns follow. A zero singular value gets a zero column of U.
+ * `u_based_decision=False`), U's columns follow. A numerically zero singular value (at most
+ * max(m, n) · eps · ‖a‖_F, numpy's rank threshold) gets a zero column of U, so for a rank-deficient a, UᵀU is
+ * the identity on the numerical rank only (numpy completes U to an orthonormal basis instead).
  *
  * m < n is a ShapeError: factor a.T and swap the roles of U and V. Sparse input is made dense. No
  * convergence within `maxSweeps` is a LinalgError; NaN or infinities make the tasks fail.
@@ -89,9 +91,12 @@ export async function svd(
     rowChunks,
     colChunks,
   };
+  // Columns below max(m, n) · eps · ‖a‖_F are numerically zero (numpy's matrix_rank threshold): the
+  // rotations' rounding noise, which cannot be made orthogonal to the other columns.
+  const zeroNorm = Math.max(m, n) * Number.EPSILON * (await x.norm());
   let nSweeps = 0;
   for (;;) {
-    const flags = jacobiSweep(op, state, tol);
+    const flags = jacobiSweep(op, state, tol, zeroNorm * zeroNorm);
     nSweeps++;
     await waitAll(flags);
     const worst = Math.max(...flags.map((f) => (f.value as Matrix).data[0]));
@@ -116,7 +121,7 @@ export async function svd(
   const sorted = order.map((c) => signs[c]);
   const rowOf = (entries: number[]) => rechunkTo(array([entries], { blockSize: [1, n] }), [1], colChunks);
   const u = rechunkTo(
-    rotated.take(order, 1).mul(rowOf(sorted.map((sign, k) => (s[k] > 0 ? sign / s[k] : 0)))),
+    rotated.take(order, 1).mul(rowOf(sorted.map((sign, k) => (s[k] > zeroNorm ? sign / s[k] : 0)))),
     rowChunks,
     colChunks,
   );

@@ -243,8 +243,11 @@ export interface KernelTable {
   "linalg.qr.apply": { offset: number };
   /** Row blocks of one or two column blocks to the Gram matrix of the pair. */
   "linalg.jacobi.gram": Record<string, never>;
-  /** A pair's partial Gram matrices (summed) to [J (orthogonal rotation), largest cosine between two columns (1 x 1)]. */
-  "linalg.jacobi.rotation": { tol: number };
+  /**
+   * A pair's partial Gram matrices (summed) to [J (orthogonal rotation), largest cosine between two columns
+   * (1 x 1)]; columns of squared norm <= floor count as zero.
+   */
+  "linalg.jacobi.rotation": { tol: number; floor: number };
   /** Row blocks of the pair and J to the same row blocks of [A_i A_j] · J. */
   "linalg.jacobi.rotate": Record<string, never>;
   /** A block to 1 x cols: each column's signed entry of largest magnitude. */

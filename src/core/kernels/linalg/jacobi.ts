@@ -46,17 +46,20 @@ export const jacobiGram: Kernel<"linalg.jacobi.gram"> = (parts, _attrs, out) => 
   return [g];
 };
 
-/** The largest |g_pq| / sqrt(g_pp g_qq) over p < q (0 where a column is zero): how far from orthogonal. */
-export function offDiagonal(g: Matrix): number {
+/**
+ * The largest |g_pq| / sqrt(g_pp g_qq) over p < q: how far the columns are from orthogonal. Columns whose
+ * squared norm is at most `floor` are numerically zero (rounding noise of the rotations, whose direction
+ * means nothing) and are left out.
+ */
+export function offDiagonal(g: Matrix, floor: number): number {
   const n = g.rows;
   const d = g.data;
   let worst = 0;
   for (let p = 0; p < n; p++) {
+    if (!(d[p * n + p] > floor)) continue;
     for (let q = p + 1; q < n; q++) {
-      const v = Math.abs(d[p * n + q]);
-      if (v === 0) continue;
-      const scale = Math.sqrt(d[p * n + p] * d[q * n + q]);
-      worst = Math.max(worst, scale > 0 ? v / scale : Infinity);
+      if (!(d[q * n + q] > floor)) continue;
+      worst = Math.max(worst, Math.abs(d[p * n + q]) / Math.sqrt(d[p * n + p] * d[q * n + q]));
     }
   }
   return worst;
@@ -73,7 +76,7 @@ const INNER_SWEEPS_MAX = 40;
  * drive the cosines between columns below `tol` even for a condition number of 1e10, which an eigensolver's
  * absolute accuracy (eps · |g|) cannot.
  */
-function jacobiEig(g: Matrix, j: Matrix, tol: number): void {
+function jacobiEig(g: Matrix, j: Matrix, tol: number, floor: number): void {
   const n = g.rows;
   const a = g.data;
   const v = j.data;
@@ -84,7 +87,7 @@ function jacobiEig(g: Matrix, j: Matrix, tol: number): void {
         const apq = a[p * n + q];
         const app = a[p * n + p];
         const aqq = a[q * n + q];
-        if (apq === 0 || Math.abs(apq) <= tol * Math.sqrt(app * aqq)) continue;
+        if (!(app > floor && aqq > floor) || Math.abs(apq) <= tol * Math.sqrt(app * aqq)) continue;
         rotated = true;
         const zeta = (aqq - app) / (2 * apq);
         const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
@@ -122,10 +125,10 @@ function jacobiEig(g: Matrix, j: Matrix, tol: number): void {
  * the Gram matrix in descending order of eigenvalue when the pair is far from orthogonal, and the rotations
  * of a Jacobi eigensolver on the Gram matrix otherwise.
  */
-export const jacobiRotation: Kernel<"linalg.jacobi.rotation"> = (partials, { tol }) => {
+export const jacobiRotation: Kernel<"linalg.jacobi.rotation"> = (partials, { tol, floor }) => {
   const g = addAll(partials);
   const n = g.rows;
-  const off = offDiagonal(g);
+  const off = offDiagonal(g, floor);
   const flag = Matrix.zeros(1, 1);
   flag.data[0] = off;
   const j = Matrix.zeros(n, n);
@@ -142,7 +145,7 @@ export const jacobiRotation: Kernel<"linalg.jacobi.rotation"> = (partials, { tol
     return [j, flag];
   }
   for (let i = 0; i < n; i++) j.data[i * n + i] = 1;
-  jacobiEig(g, j, tol / 4); // g is the kernel's own sum, free to overwrite
+  jacobiEig(g, j, tol / 4, floor); // g is the kernel's own sum, free to overwrite
   return [j, flag];
 };
 
