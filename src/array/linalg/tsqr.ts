@@ -42,7 +42,7 @@ interface TreeNode {
  * ```ts
  * const a = ds.array([[3, 1], [4, 2], [0, 1]], { blockSize: [2, 2] });
  * const { q, r } = ds.tsqr(a);
- * await r.toArray(); // [[5, 2.2], [0, 1.1661...]] (diagonal non-negative)
+ * await r.toArray(); // [[5, 2.2], [0, 1.077...]] (diagonal non-negative)
  * q.shape; // [3, 2]
  * ```
  * @see src/array/linalg/tsqr.ts
