@@ -11,7 +11,7 @@ import { describeEachExecutor } from "../support/executors.ts";
 import { build } from "../support/irregular.ts";
 import {
   caseArb,
-  illConditioned,
+  PY_ILL_CONDITIONED,
   maxAbs,
   maxDiff,
   numpy,
@@ -30,19 +30,22 @@ const CASES = [
 ] as const;
 const caseValues = CASES.map(([m, n]) => seededMatrix(m, n, m * n));
 
-/** numpy.linalg.qr of every case (one Python run), signs fixed as ours: R's diagonal non-negative. */
-const numpyQr = once(() =>
-  numpy<{ q: Dense; r: Dense }[]>(
-    `out = []
+/**
+ * One Python run: numpy.linalg.qr of every case, signs fixed as ours (R's diagonal non-negative), and the
+ * ill-conditioned matrix.
+ */
+const refs = once(() =>
+  numpy<{ qr: { q: Dense; r: Dense }[]; ill: Dense }>(
+    `${PY_ILL_CONDITIONED}
+out = []
 for a in args:
     q, r = np.linalg.qr(a)
     d = np.where(np.diag(r) < 0, -1.0, 1.0)
     out.append({"q": (q * d).tolist(), "r": (r * d[:, None]).tolist()})
-print(json.dumps(out))`,
+print(json.dumps({"qr": out, "ill": ill(60, 12, 10, 7)[0].tolist()}))`,
     ...caseValues,
   ),
 );
-const conditioned = once(() => illConditioned(60, 12, 10, 7));
 
 function checkUpper(r: Dense): void {
   r.forEach((row, i) =>
@@ -104,9 +107,8 @@ describeEachExecutor("ds.tsqr / ds.qr", () => {
   });
 
   it("tsqr and qr agree with numpy.linalg.qr after numpy's signs are fixed", async () => {
-    const refs = numpyQr();
     for (const [c, [m, n, blockSize]] of CASES.entries()) {
-      const ref = refs[c];
+      const ref = refs().qr[c];
       const a = ds.array(caseValues[c], { blockSize: [...blockSize] });
       const results = m >= n ? [ds.qr(a), ds.tsqr(a)] : [ds.qr(a)];
       for (const { q, r } of results) {
@@ -117,7 +119,7 @@ describeEachExecutor("ds.tsqr / ds.qr", () => {
   });
 
   it("qr stays orthogonal at condition number 1e10 (unlike CholeskyQR)", async () => {
-    const { a: values } = conditioned();
+    const values = refs().ill;
     const a = ds.array(values, { blockSize: [16, 3] });
     for (const { q, r } of [ds.qr(a), ds.tsqr(a)]) {
       checkFactors(values, (await q.collect()).toArray(), (await r.collect()).toArray(), 5e-15 * 60);

@@ -11,7 +11,7 @@ import { describeEachExecutor } from "../support/executors.ts";
 import { build } from "../support/irregular.ts";
 import {
   caseArb,
-  illConditioned,
+  PY_ILL_CONDITIONED,
   maxAbs,
   maxDiff,
   numpy,
@@ -47,37 +47,40 @@ const CASES = [
 ] as const;
 const caseValues = CASES.map(([m, n]) => seededMatrix(m, n, 3 * m + n));
 
-/** numpy.linalg.svd of every case, with V's columns signed as ours (svd_flip, u_based_decision=False). */
-const numpySvd = once(() =>
-  numpy<{ u: Dense; s: number[]; v: Dense }[]>(
-    `out = []
-for a in args:
+const lowRankValues = product(seededMatrix(30, 3, 1), seededMatrix(3, 12, 2));
+
+interface References {
+  /** numpy.linalg.svd of every case, V's columns signed as ours (svd_flip, u_based_decision=False). */
+  svd: { u: Dense; s: number[]; v: Dense }[];
+  /** The ill-conditioned matrix, its exact singular values and numpy's. */
+  ill: { a: Dense; s: number[]; ref: number[] };
+  /** The rank-3 matrix: numpy's singular values and scikit-learn's randomized_svd top 2. */
+  lowRank: { s: number[]; sk: number[] };
+}
+
+/** Every NumPy and scikit-learn reference of this file, in one Python run. */
+const refs = once(() =>
+  numpy<References>(
+    `${PY_ILL_CONDITIONED}
+from sklearn.utils.extmath import randomized_svd
+out = []
+for a in args[:-1]:
     u, s, vt = np.linalg.svd(a, full_matrices=False)
     rows = np.argmax(np.abs(vt), axis=1)
     signs = np.sign(vt[np.arange(vt.shape[0]), rows])
     out.append({"u": (u * signs).tolist(), "s": s.tolist(), "v": (vt.T * signs).tolist()})
-print(json.dumps(out))`,
+a, s = ill(50, 10, 10, 11)
+low = args[-1]
+_, sk, _ = randomized_svd(low, 2, random_state=0)
+print(json.dumps({
+    "svd": out,
+    "ill": {"a": a.tolist(), "s": s.tolist(), "ref": np.linalg.svd(a, compute_uv=False).tolist()},
+    "lowRank": {"s": np.linalg.svd(low, compute_uv=False).tolist(), "sk": sk.tolist()},
+}))`,
     ...caseValues,
+    lowRankValues,
   ),
 );
-
-const conditioned = once(() => {
-  const { a, s } = illConditioned(50, 10, 10, 11);
-  const ref = numpy<number[]>("print(json.dumps(np.linalg.svd(args[0], compute_uv=False).tolist()))", a);
-  return { a, s, ref };
-});
-
-/** A rank-r product of seeded factors, with numpy's singular values and sklearn's randomized_svd ones. */
-const lowRank = once(() => {
-  const a = product(seededMatrix(30, 3, 1), seededMatrix(3, 12, 2));
-  const ref = numpy<{ s: number[]; sk: number[] }>(
-    `from sklearn.utils.extmath import randomized_svd
-_, sk, _ = randomized_svd(args[0], 2, random_state=0)
-print(json.dumps({"s": np.linalg.svd(args[0], compute_uv=False).tolist(), "sk": sk.tolist()}))`,
-    a,
-  );
-  return { a, ...ref };
-});
 
 describeEachExecutor("ds.svd / ds.randomSvd", () => {
   it("svd: U S Vᵀ = a, UᵀU = I, VᵀV = I, s descending, V's signs, on random tall shapes and grids", async () => {
@@ -104,11 +107,10 @@ describeEachExecutor("ds.svd / ds.randomSvd", () => {
   });
 
   it("svd agrees with numpy.linalg.svd: s to 1e-12 relative, U and V to 1e-9", async () => {
-    const refs = numpySvd();
     for (const [c, [m, n, blockSize]] of CASES.entries()) {
       const a = ds.array(caseValues[c], { blockSize: [...blockSize] });
       const { u, s, v } = await ds.svd(a);
-      const ref = refs[c];
+      const ref = refs().svd[c];
       s.forEach((x, i) => assert.ok(Math.abs(x - ref.s[i]) <= 1e-12 * ref.s[i], `s[${i}] of ${m}x${n}`));
       assert.ok(maxDiff((await u.collect()).toArray(), ref.u) <= 1e-9, `U of ${m}x${n}`);
       assert.ok(maxDiff((await v.collect()).toArray(), ref.v) <= 1e-9, `V of ${m}x${n}`);
@@ -119,7 +121,7 @@ describeEachExecutor("ds.svd / ds.randomSvd", () => {
   });
 
   it("svd at condition number 1e10: s within 1e-14 · s[0] of numpy, U and V orthonormal", async () => {
-    const { a: values, s: exact, ref } = conditioned();
+    const { a: values, s: exact, ref } = refs().ill;
     const { u, s, v } = await ds.svd(ds.array(values, { blockSize: [13, 3] }));
     s.forEach((x, i) => {
       assert.ok(Math.abs(x - ref[i]) <= 1e-14 * ref[0], `s[${i}] = ${x}, numpy ${ref[i]}`);
@@ -130,7 +132,8 @@ describeEachExecutor("ds.svd / ds.randomSvd", () => {
   });
 
   it("svd of a rank-3 array converges: top s as numpy, the rest numerically zero with zero U columns", async () => {
-    const { a: values, s: full } = lowRank();
+    const values = lowRankValues;
+    const full = refs().lowRank.s;
     const { u, s, v } = await ds.svd(ds.array(values, { blockSize: [7, 5] }));
     const zero = 30 * Number.EPSILON * Math.hypot(...full);
     s.forEach((x, i) => {
@@ -148,7 +151,8 @@ describeEachExecutor("ds.svd / ds.randomSvd", () => {
   });
 
   it("randomSvd is exact on a rank-3 matrix and agrees with numpy and scikit-learn's randomized_svd", async () => {
-    const { a: values, s: full, sk } = lowRank();
+    const values = lowRankValues;
+    const { s: full, sk } = refs().lowRank;
     const a = ds.array(values, { blockSize: [7, 5] });
     const { u, s, v } = await ds.randomSvd(a, 2, { randomState: 0 });
     assert.deepEqual(u.grid.rowChunks, a.grid.rowChunks);

@@ -5,7 +5,6 @@
  */
 import { execFileSync } from "node:child_process";
 import fc from "fast-check";
-import { pythonJson } from "./python.ts";
 import { blockingArb, type Blocking } from "./irregular.ts";
 import type { Dense } from "./dense.ts";
 
@@ -101,6 +100,20 @@ export function numpy<T>(script: string, ...matrices: Dense[]): T {
   return JSON.parse(out) as T;
 }
 
+/**
+ * Python source defining `ill(m, n, decades, seed)`: a matrix with singular values logspace(0, -decades, n)
+ * and random singular vectors (NumPy's seeded generator), returned with its singular values. Prepend it to
+ * a `numpy` script to build the ill-conditioned case in the same Python run as its references.
+ */
+export const PY_ILL_CONDITIONED = `
+def ill(m, n, decades, seed):
+    rng = np.random.default_rng(seed)
+    u, _ = np.linalg.qr(rng.standard_normal((m, n)))
+    v, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    s = np.logspace(0, -decades, n)
+    return (u * s) @ v.T, s
+`;
+
 /** A matrix with singular values logspace(0, -decades, n) and random singular vectors (NumPy, seeded). */
 export function illConditioned(
   m: number,
@@ -108,13 +121,10 @@ export function illConditioned(
   decades: number,
   seed: number,
 ): { a: Dense; s: number[] } {
-  return pythonJson(
-    `import json, numpy as np
-rng = np.random.default_rng(${seed})
-u, _ = np.linalg.qr(rng.standard_normal((${m}, ${n})))
-v, _ = np.linalg.qr(rng.standard_normal((${n}, ${n})))
-s = np.logspace(0, -${decades}, ${n})
-print(json.dumps({"a": ((u * s) @ v.T).tolist(), "s": s.tolist()}))`,
+  return numpy(
+    `${PY_ILL_CONDITIONED}
+a, s = ill(${m}, ${n}, ${decades}, ${seed})
+print(json.dumps({"a": a.tolist(), "s": s.tolist()}))`,
   );
 }
 
