@@ -128,6 +128,22 @@ describeEachExecutor("ds.cholesky / ds.solve", () => {
       ds.solve(square, [[1]] as never),
       (e: Error) => e instanceof ArgumentError && /ds\.solve: b must be a DsArray/.test(e.message),
     );
+    const withNan = ds.array(
+      [
+        [1, Number.NaN],
+        [Number.NaN, 1],
+      ],
+      { blockSize: [1, 1] },
+    );
+    await assert.rejects(
+      ds.cholesky(withNan),
+      (e: Error) =>
+        e instanceof LinalgError && /^ds\.cholesky: a must be finite but contains NaN/.test(e.message),
+    );
+    await assert.rejects(
+      ds.solve(ds.identity(2, { blockSize: [1, 1] }), ds.full([2, 1], Infinity, { blockSize: [1, 1] })),
+      /^LinalgError: ds\.solve: b must be finite but contains Infinity/,
+    );
     // Sparse operands are made dense.
     const x = await ds.solve(square.toSparse(), ds.ones([4, 1], { blockSize: [2, 1] }).toSparse());
     assert.deepEqual(await x.toArray(), [[1], [1], [1], [1]]);

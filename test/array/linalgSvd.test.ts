@@ -209,6 +209,19 @@ describeEachExecutor("ds.svd / ds.randomSvd", () => {
       ds.svd(ds.array(seededMatrix(8, 4, 1), { blockSize: [4, 2] }), { maxSweeps: 1 }),
       (e: Error) => e instanceof LinalgError && /ds\.svd: no convergence after 1 sweeps/.test(e.message),
     );
+    const withNan = ds.array(
+      [
+        [1, 2],
+        [Number.NaN, 3],
+        [4, 5],
+      ],
+      { blockSize: [2, 1] },
+    );
+    await assert.rejects(ds.svd(withNan), /^LinalgError: ds\.svd: a must be finite but contains NaN/);
+    await assert.rejects(
+      ds.randomSvd(withNan, 1),
+      /^LinalgError: ds\.randomSvd: a must be finite but contains NaN/,
+    );
     for (const k of [0, 4, 1.5]) {
       await assert.rejects(
         ds.randomSvd(a, k),

@@ -112,3 +112,15 @@ export function linalgFailure(e: unknown): unknown {
   }
   return e;
 }
+
+/**
+ * Resolves to max |a| once it is known to be finite; NaN or an infinity in `a` is a LinalgError (one fused
+ * pass over the blocks), raised before any factorisation task runs.
+ */
+export async function finiteArgument(op: string, name: string, a: DsArray): Promise<number> {
+  const worst = await a.abs().max();
+  if (!Number.isFinite(worst)) {
+    throw new LinalgError(`${op}: ${name} must be finite but contains ${worst} (NaN or an infinity)`);
+  }
+  return worst;
+}

@@ -4,7 +4,7 @@ import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks, offsetsOf, sameChunks } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
 import { rechunkTo } from "../rechunk.ts";
-import { linalgFailure, optionValues, squareArgument, zerosBlock } from "./checks.ts";
+import { finiteArgument, linalgFailure, optionValues, squareArgument, zerosBlock } from "./checks.ts";
 
 /**
  * Cholesky factorisation of a symmetric positive definite array, `a = L Lᵀ` (numpy.linalg.cholesky): L is
@@ -18,7 +18,8 @@ import { linalgFailure, optionValues, squareArgument, zerosBlock } from "./check
  * when a's row and column chunks differ, a is rechunked so that its column chunks are its row chunks.
  *
  * Async: resolves once the factorisation is done, so that a matrix that is not positive definite rejects
- * with a LinalgError naming the rows where the factorisation broke down. Sparse input is made dense;
+ * with a LinalgError naming the rows where the factorisation broke down (NaN or an infinity in a is a
+ * LinalgError too, found before any task runs). Sparse input is made dense;
  * non-square a is a ShapeError. Accuracy: ‖L Lᵀ - a‖ ~ eps ‖a‖, as LAPACK's.
  *
  * @example
@@ -33,6 +34,7 @@ export async function cholesky(a: DsArray<Block>, options?: Record<string, never
   const op = "ds.cholesky";
   optionValues(op, options, []);
   const given = squareArgument(op, "a", a);
+  await finiteArgument(op, "a", given);
   const chunks = given.grid.rowChunks;
   const x = sameChunks(chunks, given.grid.colChunks) ? given : rechunkTo(given, chunks, chunks, op);
   const offsets = offsetsOf(chunks);

@@ -9,7 +9,7 @@ import { DsArray } from "../dsArray.ts";
 import { matmul } from "../ops/matmul.ts";
 import { rechunkTo } from "../rechunk.ts";
 import { describeValue } from "../reduction.ts";
-import { intValue, matrixArgument, optionValues } from "./checks.ts";
+import { finiteArgument, intValue, matrixArgument, optionValues } from "./checks.ts";
 import { tsqrOf } from "./tsqr.ts";
 
 /** Options of `ds.randomSvd` (scikit-learn's `randomized_svd`). */
@@ -43,7 +43,8 @@ export interface RandomSvdResult {
  *
  * Accuracy: exact (to ~1e-13 relative) when a's rank is at most l; otherwise the error of the k-th value
  * shrinks like (s[l] / s[k])^(2 nIter + 1). Signs: as ds.svd, each column of V has its entry of largest
- * magnitude positive. k must be an integer in [1, min(m, n)]. Sparse input is made dense.
+ * magnitude positive. k must be an integer in [1, min(m, n)]; NaN or an infinity in a is a LinalgError.
+ * Sparse input is made dense.
  *
  * @example
  * ```ts
@@ -73,6 +74,7 @@ export async function randomSvd(
   const nOversamples = intValue(op, values, "nOversamples", 10, 0);
   const nIter = intValue(op, values, "nIter", k < 0.1 * most ? 7 : 4, 0);
   const seed = intValue(op, values, "randomState", Math.floor(Math.random() * 2 ** 31), 0);
+  await finiteArgument(op, "a", x);
   const l = Math.min(k + nOversamples, most);
   const names = { op, a: "a", b: "q" };
   const orthonormal = (y: DsArray): DsArray => (tsqrOf(op, y, true) as { q: DsArray }).q;

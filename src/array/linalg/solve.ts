@@ -5,7 +5,7 @@ import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks, offsetsOf } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
 import { matmul } from "../ops/matmul.ts";
-import { linalgFailure, matrixArgument, optionValues, squareArgument } from "./checks.ts";
+import { finiteArgument, linalgFailure, matrixArgument, optionValues, squareArgument } from "./checks.ts";
 import { qr } from "./qr.ts";
 
 /**
@@ -20,7 +20,8 @@ import { qr } from "./qr.ts";
  *
  * Async: resolves once x is computed, so that a singular a rejects with a LinalgError: a diagonal entry of
  * R no larger than n · eps · max|diag R| (singular to working precision; numpy only stops at an exact zero
- * pivot). Non-square a, or b with other than n rows, is a ShapeError; sparse operands are made dense.
+ * pivot), and so is NaN or an infinity in a or b. Non-square a, or b with other than n rows, is a
+ * ShapeError; sparse operands are made dense.
  * Accuracy: the residual ‖a x - b‖ is ~eps ‖a‖ ‖x‖; x itself agrees with numpy to about cond(a) · eps.
  *
  * @example
@@ -47,6 +48,7 @@ export async function solve(
       `${op}: b must have ${n} rows (as a) but has shape [${rhs.shape.join(", ")}] (a.shape=[${x.shape.join(", ")}])`,
     );
   }
+  await Promise.all([finiteArgument(op, "a", x), finiteArgument(op, "b", rhs)]);
   const { q, r } = qr(x);
   const y = matmul(q, rhs, { transposeA: true }, { op, a: "q", b: "b" });
   const chunks = r.grid.rowChunks;

@@ -7,7 +7,14 @@ import { gridOfChunks, offsetsOf } from "../blockGrid.ts";
 import { array } from "../creation.ts";
 import { DsArray } from "../dsArray.ts";
 import { rechunkTo } from "../rechunk.ts";
-import { booleanValue, intValue, matrixArgument, optionValues, positiveValue } from "./checks.ts";
+import {
+  booleanValue,
+  finiteArgument,
+  intValue,
+  matrixArgument,
+  optionValues,
+  positiveValue,
+} from "./checks.ts";
 import { jacobiSweep, type JacobiState } from "./jacobiSweep.ts";
 
 /** Options of `ds.svd`. */
@@ -51,7 +58,7 @@ const OPTIONS = ["computeUv", "tol", "maxSweeps"];
  * the identity on the numerical rank only (numpy completes U to an orthonormal basis instead).
  *
  * m < n is a ShapeError: factor a.T and swap the roles of U and V. Sparse input is made dense. No
- * convergence within `maxSweeps` is a LinalgError; NaN or infinities make the tasks fail.
+ * convergence within `maxSweeps` is a LinalgError, and so is NaN or an infinity in a.
  *
  * @example
  * ```ts
@@ -84,6 +91,7 @@ export async function svd(
       `${op}: a must have at least as many rows as columns but has shape [${m}, ${n}] (factor a.T and swap u and v)`,
     );
   }
+  await finiteArgument(op, "a", x);
   const { rowChunks, colChunks } = x.grid;
   const state: JacobiState = {
     a: x.blocks().map((row) => row.map((ref) => (ref.hold(), ref))),
