@@ -86,11 +86,17 @@ describeEachExecutor("ds.svd / ds.randomSvd", () => {
   it("svd: U S Vᵀ = a, UᵀU = I, VᵀV = I, s descending, V's signs, on random tall shapes and grids", async () => {
     await fc.assert(
       fc.asyncProperty(
-        caseArb([1, 14], [1, 8], (m, n) => m >= n),
-        async ({ m, n, blocking, seed }) => {
+        caseArb([1, 14], [1, 8], (m, n) => m >= n).chain((c) =>
+          fc.record({
+            c: fc.constant(c),
+            blockCols: fc.option(fc.integer({ min: 1, max: c.n }), { nil: undefined }),
+          }),
+        ),
+        async ({ c: { m, n, blocking, seed }, blockCols }) => {
           const values = seededMatrix(m, n, seed);
           const a = build(values, blocking);
-          const { u, s, v } = await ds.svd(a);
+          // blockCols below n / 2 runs the round-robin over many pairs of column blocks.
+          const { u, s, v } = await ds.svd(a, blockCols === undefined ? {} : { blockCols });
           assert.deepEqual(u.grid, a.grid);
           assert.deepEqual(v.grid.rowChunks, a.grid.colChunks);
           assert.deepEqual(v.grid.colChunks, a.grid.colChunks);
@@ -109,7 +115,7 @@ describeEachExecutor("ds.svd / ds.randomSvd", () => {
   it("svd agrees with numpy.linalg.svd: s to 1e-12 relative, U and V to 1e-9", async () => {
     for (const [c, [m, n, blockSize]] of CASES.entries()) {
       const a = ds.array(caseValues[c], { blockSize: [...blockSize] });
-      const { u, s, v } = await ds.svd(a);
+      const { u, s, v } = await ds.svd(a, c === 0 ? {} : { blockCols: blockSize[1] });
       const ref = refs().svd[c];
       s.forEach((x, i) => assert.ok(Math.abs(x - ref.s[i]) <= 1e-12 * ref.s[i], `s[${i}] of ${m}x${n}`));
       assert.ok(maxDiff((await u.collect()).toArray(), ref.u) <= 1e-9, `U of ${m}x${n}`);
@@ -122,7 +128,7 @@ describeEachExecutor("ds.svd / ds.randomSvd", () => {
 
   it("svd at condition number 1e10: s within 1e-14 · s[0] of numpy, U and V orthonormal", async () => {
     const { a: values, s: exact, ref } = refs().ill;
-    const { u, s, v } = await ds.svd(ds.array(values, { blockSize: [13, 3] }));
+    const { u, s, v } = await ds.svd(ds.array(values, { blockSize: [13, 3] }), { blockCols: 3 });
     s.forEach((x, i) => {
       assert.ok(Math.abs(x - ref[i]) <= 1e-14 * ref[0], `s[${i}] = ${x}, numpy ${ref[i]}`);
       assert.ok(Math.abs(x - exact[i]) <= 1e-14 * exact[0], `s[${i}] = ${x}, exact ${exact[i]}`);
@@ -134,7 +140,7 @@ describeEachExecutor("ds.svd / ds.randomSvd", () => {
   it("svd of a rank-3 array converges: top s as numpy, the rest numerically zero with zero U columns", async () => {
     const values = lowRankValues;
     const full = refs().lowRank.s;
-    const { u, s, v } = await ds.svd(ds.array(values, { blockSize: [7, 5] }));
+    const { u, s, v } = await ds.svd(ds.array(values, { blockSize: [7, 5] }), { blockCols: 5 });
     const zero = 30 * Number.EPSILON * Math.hypot(...full);
     s.forEach((x, i) => {
       if (i < 3) assert.ok(Math.abs(x - full[i]) <= 1e-13 * full[0], `s[${i}] vs numpy`);
@@ -204,9 +210,10 @@ describeEachExecutor("ds.svd / ds.randomSvd", () => {
         ),
     );
     await assert.rejects(ds.svd(a, { tol: 0 }), /ds\.svd: tol must be a positive number but was 0/);
+    await assert.rejects(ds.svd(a, { blockCols: 0 }), /ds\.svd: blockCols must be an integer >= 1 but was 0/);
     await assert.rejects(ds.svd(a, { sweeps: 3 } as never), /ds\.svd: unknown option "sweeps"/);
     await assert.rejects(
-      ds.svd(ds.array(seededMatrix(8, 4, 1), { blockSize: [4, 2] }), { maxSweeps: 1 }),
+      ds.svd(ds.array(seededMatrix(8, 4, 1), { blockSize: [4, 2] }), { maxSweeps: 1, blockCols: 1 }),
       (e: Error) => e instanceof LinalgError && /ds\.svd: no convergence after 1 sweeps/.test(e.message),
     );
     const withNan = ds.array(

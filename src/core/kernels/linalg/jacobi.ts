@@ -65,30 +65,25 @@ export function offDiagonal(g: Matrix, floor: number): number {
   return worst;
 }
 
-/** The smallest squared column norm over the largest, among the columns above `floor`. */
-function columnSpread(g: Matrix, floor: number): number {
+/** The largest |g_pq| (p < q) over the largest g_pp: the off-diagonal mass in absolute terms. */
+function absoluteOff(g: Matrix): number {
   const n = g.rows;
-  let lo = Infinity;
-  let hi = 0;
+  let big = 0;
+  let diag = 0;
   for (let p = 0; p < n; p++) {
-    const d = g.data[p * n + p];
-    if (!(d > floor)) continue;
-    lo = Math.min(lo, d);
-    hi = Math.max(hi, d);
+    diag = Math.max(diag, g.data[p * n + p]);
+    for (let q = p + 1; q < n; q++) big = Math.max(big, Math.abs(g.data[p * n + q]));
   }
-  return hi > 0 ? lo / hi : 1;
+  return diag > 0 ? big / diag : 0;
 }
 
-/** Above this off-diagonal measure the rotation comes from LAPACK's eigensolver. */
-const FAR_FROM_DIAGONAL = 1e-3;
 /**
- * Below FAR_FROM_DIAGONAL, LAPACK's eigensolver is still used while the cosines exceed this and the pair's
- * columns have norms within a factor 10 (squared norms within 1e-2): its rotated Gram matrix is off-diagonal by
- * ~eps · max g_pp, i.e. cosines ~eps · 1e2, far below this. Closer to convergence, or for a pair of very unequal
- * columns, the scalar Jacobi solver takes over: it is slower (TypeScript) but relatively accurate.
+ * Above this absolute off-diagonal mass the rotation comes from LAPACK's eigensolver, which leaves
+ * off-diagonal entries of ~eps · max g_pp in one step. Below it, the cosines still above `tol` belong to
+ * columns too small for that absolute accuracy (an ill-conditioned pair), or are nearly converged: the scalar
+ * Jacobi solver, slower (TypeScript) but accurate relative to each entry, takes over.
  */
-const LAPACK_NEAR = 1e-8;
-const EVEN_COLUMNS = 1e-2;
+const LAPACK_ABOVE = 1e-8;
 const INNER_SWEEPS_MAX = 40;
 
 /**
@@ -144,8 +139,8 @@ function jacobiEig(g: Matrix, j: Matrix, tol: number, floor: number): void {
 /**
  * [partial Gram matrices of the pair, summed here] to [J (orthogonal), off (1 x 1)]: off is the pair's largest cosine between two columns;
  * J is the identity when off <= tol (the pair is done, and multiplying by I is exact), the eigenvectors of
- * the Gram matrix in descending order of eigenvalue when the pair is far from orthogonal (or not yet close and
- * its columns have similar norms), and the rotations of a Jacobi eigensolver on the Gram matrix otherwise.
+ * the Gram matrix in descending order of eigenvalue while its off-diagonal entries are large next to its
+ * diagonal, and the rotations of a Jacobi eigensolver on the Gram matrix otherwise.
  */
 export const jacobiRotation: Kernel<"linalg.jacobi.rotation"> = (partials, { tol, floor }) => {
   const g = addAll(partials);
@@ -158,7 +153,7 @@ export const jacobiRotation: Kernel<"linalg.jacobi.rotation"> = (partials, { tol
     for (let i = 0; i < n; i++) j.data[i * n + i] = 1;
     return [j, flag];
   }
-  if (off > FAR_FROM_DIAGONAL || (off > LAPACK_NEAR && columnSpread(g, floor) >= EVEN_COLUMNS)) {
+  if (absoluteOff(g) > LAPACK_ABOVE) {
     const { vectors } = linalg().symEig(g);
     // Ascending eigenvalues: reversed, so the columns come out by decreasing norm.
     for (let r = 0; r < n; r++) {
