@@ -51,12 +51,13 @@ const BLOCK_COLS_DEFAULT_MAX = 512;
 
 /**
  * Thin SVD by one-sided block Jacobi (dislib's `svd`), for m >= n on any block grid: pairs of column blocks
- * (a's, widened to `blockCols` columns: see the option) are rotated until all columns are orthogonal; then s holds the column norms (descending), U the columns
- * over their norms and V the product of the rotations. Per pair, the Gram matrix is summed over row blocks
- * (a tree of tasks), one task finds the rotation (LAPACK's eigensolver while the pair is far from
- * orthogonal, then a scalar Jacobi eigensolver, which keeps small singular values relatively accurate), and
- * one task per row block rotates A (and V). A sweep ends by reading each pair's largest cosine; the
- * factorisation stops after the first sweep in which none exceeds `tol`.
+ * (a's, widened to `blockCols` columns: see the option) are rotated until all columns are orthogonal; then s
+ * holds the column norms (descending), U the columns over their norms and V the product of the rotations.
+ * Per pair, the Gram matrix is summed over row blocks (a tree of tasks), one task finds the rotation (LAPACK's
+ * eigensolver while the off-diagonal entries are large, then a scalar Jacobi eigensolver, which also resolves
+ * the small singular values of ill-conditioned pairs), and one task per row block rotates A (and V). A sweep
+ * ends by reading each pair's largest cosine; the factorisation stops after the first sweep in which none
+ * exceeds `tol`.
  *
  * Accuracy (measured against numpy.linalg.svd): singular values within 1e-14 relative for well-conditioned
  * input and within 1e-14 · s[0] absolute at condition 1e10 (3e-8 relative to the exact ones there);
