@@ -7,3 +7,9 @@ export { StandardScaler, type StandardScalerOptions } from "./preprocessing/stan
 export { LinearRegression, type LinearRegressionOptions } from "./linear/linearRegression.ts";
 export { KMeans, type KMeansOptions } from "./cluster/kMeans.ts";
 export { LogisticRegression, type LogisticRegressionOptions } from "./linear/logisticRegression.ts";
+export {
+  NearestNeighbors,
+  type NearestNeighborsOptions,
+  type KNeighborsOptions,
+} from "./neighbors/nearestNeighbors.ts";
+export { KNeighborsClassifier, type KNeighborsClassifierOptions } from "./neighbors/kNeighborsClassifier.ts";

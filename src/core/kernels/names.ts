@@ -234,6 +234,20 @@ export interface KernelTable {
     classes: number[];
     output: "decision" | "proba" | "logProba" | "label";
   };
+  // NearestNeighbors (ml/neighbors.ts): a partial is rows x 2k, per query row the k smallest squared
+  // distances (ascending, ties to the lower index) then their global fitted-row indices, +Infinity padded.
+  /** Inputs: a query strip then a fitted strip (`parts` column blocks each, blocked alike): its partial. */
+  "ml.neighbors.partial": {
+    parts: number;
+    k: number;
+    rowOffset: number;
+    queryOffset: number;
+    excludeSelf: boolean;
+  };
+  /** Partials of the same query rows merged: one partial, or with `finish` [distances, indices] (rows x k). */
+  "ml.neighbors.merge": { k: number; finish: boolean };
+  /** [distances, indices, class number of every fitted row (n x 1)]: class probabilities or the label. */
+  "ml.neighbors.vote": { classes: number[]; weights: "uniform" | "distance"; output: "proba" | "label" };
 }
 
 export type KernelName = keyof KernelTable;

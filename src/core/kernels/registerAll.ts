@@ -17,6 +17,7 @@ import { textScan } from "./io/textScan.ts";
 import { textWrite } from "./io/textWrite.ts";
 import { kmeansDistances, kmeansFarthest, kmeansLabels, kmeansPartial } from "./ml/kMeans.ts";
 import { logisticClasses, logisticLossGrad, logisticPredict } from "./ml/logistic.ts";
+import { neighborsMerge, neighborsPartial, neighborsVote } from "./ml/neighbors.ts";
 import { denseNetworkGradient } from "./model/denseNetworkGradient.ts";
 import { argAggregate, argChunk, argCombine } from "./reduce/arg.ts";
 import { foldCombine } from "./reduce/fold.ts";
@@ -91,4 +92,7 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("ml.logistic.lossGrad", logisticLossGrad);
   registerKernel("ml.logistic.predict", logisticPredict);
   registerKernel("ml.logistic.classes", logisticClasses);
+  registerKernel("ml.neighbors.partial", neighborsPartial);
+  registerKernel("ml.neighbors.merge", neighborsMerge);
+  registerKernel("ml.neighbors.vote", neighborsVote);
 }
