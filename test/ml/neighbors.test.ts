@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { ArgumentError, ds, NotFittedError, ShapeError } from "../../src/index.ts";
+import { ArgumentError, CsrMatrix, ds, Matrix, NotFittedError, ShapeError } from "../../src/index.ts";
 import { KNeighborsClassifier, NearestNeighbors } from "../../src/ml/index.ts";
 import { describeEachExecutor } from "../support/executors.ts";
 import { pythonJson } from "../support/python.ts";
@@ -144,6 +144,26 @@ describeEachExecutor("NearestNeighbors and KNeighborsClassifier", () => {
     assertClose((await d.collect()).data, want.d.flat(), 3e-8, "distances");
   });
 
+  it("make a sparse x and query dense and give the dense answers", async () => {
+    const rows = [
+      [0, 0, 1],
+      [2, 0, 0],
+      [0, 0, 0],
+      [0, 3, 1],
+      [1, 0, 1],
+    ];
+    const sparse = ds.array(CsrMatrix.fromDense(Matrix.fromArray(rows)), { blockSize: [2, 2] });
+    const dense = ds.array(rows, { blockSize: [3, 3] });
+    const [ds1, is1] = await (await new NearestNeighbors({ nNeighbors: 3 }).fit(sparse)).kneighbors(sparse);
+    const [ds2, is2] = await (await new NearestNeighbors({ nNeighbors: 3 }).fit(dense)).kneighbors(dense);
+    assert.deepEqual(await is1.toArray(), await is2.toArray());
+    assert.deepEqual(await is1.toArray(), naive(rows, rows, 3, false).i);
+    assertClose((await ds1.collect()).data, (await ds2.collect()).data, 1e-12, "sparse distances");
+    const y = ds.array([[0], [1], [0], [1], [0]], { blockSize: [2, 1] });
+    const knn = await new KNeighborsClassifier({ nNeighbors: 3 }).fit(sparse, y);
+    assert.deepEqual(await knn.predict(sparse).toArray(), [[0], [0], [0], [0], [0]]);
+  });
+
   it("save the training rows and labels, and load them back", async () => {
     const x = ds.array(
       [
@@ -156,7 +176,7 @@ describeEachExecutor("NearestNeighbors and KNeighborsClassifier", () => {
     );
     const y = ds.array([[1], [1], [2], [2]], { blockSize: [2, 1] });
     const nn = await new NearestNeighbors({ nNeighbors: 1 }).fit(x);
-    const json = JSON.parse(JSON.stringify(nn));
+    const json = JSON.parse(JSON.stringify(nn)) as ReturnType<NearestNeighbors["toJSON"]>;
     assert.deepEqual(json.state.fitX, [
       [0, 0],
       [1, 0],
