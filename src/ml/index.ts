@@ -6,3 +6,5 @@
 export { StandardScaler, type StandardScalerOptions } from "./preprocessing/standardScaler.ts";
 export { LinearRegression, type LinearRegressionOptions } from "./linear/linearRegression.ts";
 export { KMeans, type KMeansOptions } from "./cluster/kMeans.ts";
+export { PCA, type PCAOptions } from "./decomposition/pca.ts";
+export { MinMaxScaler, type MinMaxScalerOptions } from "./preprocessing/minMaxScaler.ts";
