@@ -64,6 +64,9 @@ export interface BenchMl {
   readonly KMeans?: new (options: { nClusters: number; init: number[][]; maxIter: number; tol: number }) => {
     fit(x: BenchArray): Promise<{ nIter: number }>;
   };
+  readonly PCA?: new (options: { nComponents: number }) => {
+    fit(x: BenchArray): Promise<{ nComponents: number }>;
+  };
 }
 
 export interface DsfabricApi {

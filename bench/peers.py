@@ -178,6 +178,11 @@ def numpy_case(case, seed):
             lambda: (rand((n, m), seed),),
             lambda xs: KMeans(n_clusters=k, init=init, n_init=1, max_iter=iterations, tol=0, algorithm="lloyd").fit(xs[0]),
         )
+    if kind == "pca":
+        from sklearn.decomposition import PCA
+
+        k = int(case["components"])
+        return (lambda: (rand((n, m), seed),), lambda xs: PCA(n_components=k).fit(xs[0]))
     if kind == "linear-regression":
         from sklearn.linear_model import LinearRegression
 
@@ -281,7 +286,7 @@ def dask_case(case, seed, cores):
             lambda: (case["file"],),
             lambda f: da.from_array(np.load(f[0], mmap_mode="r"), chunks=block).persist(**opts),
         )
-    if kind in ("linear-regression", "kmeans"):
+    if kind in ("linear-regression", "kmeans", "pca"):
         raise NotApplicable("no dask-ml here; the peer is scikit-learn (numpy column)")
     if kind in ("load-svmlight", "sparse-matmul"):
         raise NotApplicable("dask has no svmlight reader; the peer is scikit-learn / scipy (numpy column)")

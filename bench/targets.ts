@@ -185,6 +185,7 @@ export function targetChecks(results: readonly CaseResult[]): TargetCheck[] {
         );
         break;
       case "linear-regression":
+      case "pca":
         checks.push(
           check(
             name,
