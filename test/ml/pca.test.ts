@@ -215,6 +215,7 @@ describeEachExecutor("PCA", () => {
     );
     await assert.rejects(new PCA().fit(x.slice([0, 1])), /x needs at least 2 rows .* but has 1/);
     await assert.rejects(new PCA().fit([[1, 2]] as never), /PCA.fit: x must be a DsArray but was object/);
+    await assert.rejects(new PCA().fit(x.set(3, 1, NaN)), /PCA.fit: x contains NaN or an infinity/);
     await assert.rejects(new PCA({ method: "svd" }).fit(x), /method "svd" is not available yet/);
     assert.throws(
       () => pca.transform(ds.ones([3, 5], { blockSize: [3, 5] })),

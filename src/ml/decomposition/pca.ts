@@ -89,14 +89,18 @@ async function signsOf(z: DsArray): Promise<Float64Array> {
 
 /**
  * Principal component analysis of the rows of a DsArray (dense or sparse; a sparse x is never made dense).
+ * fit throws `ArgumentError` for fewer than 2 rows, nComponents above min(n, m), or NaN or an infinity
+ * in x; transform propagates NaN as matmul does.
+ *
+ * @see src/ml/decomposition/pca.ts
  *
  * @example
  * ```ts
- * const x = ds.array([[2, 0], [0, 1], [-2, 0], [0, -1]], { blockSize: [2, 2] });
+ * const x = ds.array([[2, 0], [0, 1], [-1, 0], [-1, -1], [5, 3]], { blockSize: [2, 2] });
  * const pca = await new PCA({ nComponents: 1 }).fit(x);
- * pca.components.toArray(); // [[1, 0]]
- * Array.from(pca.explainedVarianceRatio); // [0.8]
- * await pca.transform(x).toArray(); // [[2], [0], [-2], [0]]
+ * pca.components.toArray(); // [[0.8783, 0.4782]] (to 4 digits)
+ * Array.from(pca.explainedVarianceRatio); // [0.9397]
+ * await pca.transform(x).toArray(); // [[0.5914], [-0.687], [-2.0434], [-2.5216], [4.6607]]
  * ```
  */
 export class PCA {

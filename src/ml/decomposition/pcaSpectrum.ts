@@ -75,6 +75,9 @@ export async function eigSpectrum(x: DsArray<Block>): Promise<Spectrum> {
     centred = xc;
     gram = (await ds.matmul(xc, xc, { transposeA: true }).collect()) as Matrix;
   }
+  if (!gram.data.every(Number.isFinite)) {
+    throw new ArgumentError(`PCA.fit: x contains NaN or an infinity (its covariance is not finite)`);
+  }
   // The two triangles come from different block products: make them agree before diagonalising.
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < i; j++) {
