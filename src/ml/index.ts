@@ -13,3 +13,5 @@ export {
   type KNeighborsOptions,
 } from "./neighbors/nearestNeighbors.ts";
 export { KNeighborsClassifier, type KNeighborsClassifierOptions } from "./neighbors/kNeighborsClassifier.ts";
+export { PCA, type PCAOptions } from "./decomposition/pca.ts";
+export { MinMaxScaler, type MinMaxScalerOptions } from "./preprocessing/minMaxScaler.ts";
