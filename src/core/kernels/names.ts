@@ -205,6 +205,12 @@ export interface KernelTable {
   "ml.kmeans.distances": { parts: number };
   /** The `count` rows farthest from their closest centre: count x (m + 3) of [distance², global row, label, x]. */
   "ml.kmeans.farthest": { parts: number; count: number; rowOffset: number };
+  // Co-moments (ml/comoments.ts) of a row strip's blocks side by side: (p + 2) x p partials of
+  // [count; means; Σ (z - mean)(z - mean)ᵀ] for p columns.
+  /** One row strip's partial, from its blocks (all with the same rows), in one pass. */
+  "ml.comoments.partial": Record<string, never>;
+  /** Partials of disjoint rows merged into one (Chan, Golub and LeVeque's pairwise update). */
+  "ml.comoments.merge": Record<string, never>;
 }
 
 export type KernelName = keyof KernelTable;

@@ -16,6 +16,7 @@ import { textParse } from "./io/textParse.ts";
 import { textScan } from "./io/textScan.ts";
 import { textWrite } from "./io/textWrite.ts";
 import { kmeansDistances, kmeansFarthest, kmeansLabels, kmeansPartial } from "./ml/kMeans.ts";
+import { comomentsMerge, comomentsPartial } from "./ml/comoments.ts";
 import { denseNetworkGradient } from "./model/denseNetworkGradient.ts";
 import { argAggregate, argChunk, argCombine } from "./reduce/arg.ts";
 import { foldCombine } from "./reduce/fold.ts";
@@ -87,4 +88,6 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("ml.kmeans.labels", kmeansLabels);
   registerKernel("ml.kmeans.distances", kmeansDistances);
   registerKernel("ml.kmeans.farthest", kmeansFarthest);
+  registerKernel("ml.comoments.partial", comomentsPartial);
+  registerKernel("ml.comoments.merge", comomentsMerge);
 }
