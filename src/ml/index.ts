@@ -5,4 +5,7 @@
  */
 export { StandardScaler, type StandardScalerOptions } from "./preprocessing/standardScaler.ts";
 export { LinearRegression, type LinearRegressionOptions } from "./linear/linearRegression.ts";
+export { Ridge, type RidgeOptions } from "./linear/ridge.ts";
+export { Lasso, type LassoOptions } from "./linear/lasso.ts";
+export { ElasticNet, type ElasticNetOptions } from "./linear/elasticNet.ts";
 export { KMeans, type KMeansOptions } from "./cluster/kMeans.ts";

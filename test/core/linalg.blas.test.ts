@@ -211,7 +211,10 @@ for (const be of backends) {
       }),
       { numRuns: 60 },
     );
-    assert.throws(() => be.syrk(Matrix.zeros(4, 3), { trans: true, c: Matrix.zeros(4, 4) }), /syrk: c is 4x4 but the product is 3x3/);
+    assert.throws(
+      () => be.syrk(Matrix.zeros(4, 3), { trans: true, c: Matrix.zeros(4, 4) }),
+      /syrk: c is 4x4 but the product is 3x3/,
+    );
   });
 
   test(`${be.name}: setBlasThreads validates its argument`, () => {

@@ -63,7 +63,9 @@ export function syrkDims(a: Matrix, trans: boolean, c?: Matrix): number {
   const n = trans ? a.cols : a.rows;
   if (c !== undefined) {
     if (c.rows !== n || c.cols !== n) {
-      throw new ShapeError(`syrk: c is ${shapeOf(c)} but the product is ${n}x${n} (a ${shapeOf(a)}, trans=${trans})`);
+      throw new ShapeError(
+        `syrk: c is ${shapeOf(c)} but the product is ${n}x${n} (a ${shapeOf(a)}, trans=${trans})`,
+      );
     }
     if (overlaps(c.data, a.data)) throw new ArgumentError("syrk: c must not share memory with a");
   }

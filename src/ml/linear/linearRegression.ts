@@ -5,11 +5,10 @@
  * gives, when x is rank-deficient).
  */
 import type { Block } from "../../core/block.ts";
-import { ArgumentError } from "../../core/errors.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { readOptions } from "../../io/options.ts";
 import { checkSaved, fitted, type SavedModel } from "../estimator.ts";
-import { LinearModel, type LinearState } from "./linearModel.ts";
+import { fitInterceptOption, LinearModel, type LinearState } from "./linearModel.ts";
 import { coefAndIntercept, normalEquations, solveEigen } from "./normalEquations.ts";
 
 /** Options of `LinearRegression` (scikit-learn's `fit_intercept`). */
@@ -23,14 +22,6 @@ interface LinearRegressionState extends LinearState {
 }
 
 const NAME = "LinearRegression";
-
-/** The `fitIntercept` option of a linear model (true when absent). */
-export function fitInterceptOption(name: string, value: unknown): boolean {
-  if (value !== undefined && typeof value !== "boolean") {
-    throw new ArgumentError(`${name}: fitIntercept must be true or false but was ${JSON.stringify(value)}`);
-  }
-  return value ?? true;
-}
 
 /**
  * Least-squares linear regression.

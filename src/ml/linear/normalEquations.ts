@@ -95,7 +95,9 @@ export async function normalEquations(
   if (n === 0) throw new ArgumentError(`${name}.fit: x has no rows`);
   const k = target.shape[1];
   if (m === 0 || k === 0) {
-    throw new ShapeError(`${name}.fit: x and y need at least one column each (x is ${n} x ${m}, y ${n} x ${k})`);
+    throw new ShapeError(
+      `${name}.fit: x and y need at least one column each (x is ${n} x ${m}, y ${n} x ${k})`,
+    );
   }
   if (input.sparse) input = input.toDense();
   if (target.sparse) target = target.toDense();
@@ -104,7 +106,9 @@ export async function normalEquations(
   const d = c.data;
   for (let t = 0; t < d.length; t++) {
     if (!Number.isFinite(d[t])) {
-      throw new ArgumentError(`${name}.fit: x or y contains NaN or an infinity; remove or impute those values first`);
+      throw new ArgumentError(
+        `${name}.fit: x or y contains NaN or an infinity; remove or impute those values first`,
+      );
     }
   }
   const p = m + k;
@@ -166,10 +170,7 @@ export function solveEigen(g: Matrix, b: Matrix): { w: Matrix; rank: number } {
  * The fitted coefficients (targets x features, row-major, as scikit-learn's `coef_`) from the solution
  * `w` (features x targets) of the normal equations, and the intercepts yMean - xMean · coef.
  */
-export function coefAndIntercept(
-  w: Matrix,
-  eq: NormalEquations,
-): { coef: number[]; intercept: number[] } {
+export function coefAndIntercept(w: Matrix, eq: NormalEquations): { coef: number[]; intercept: number[] } {
   const m = w.rows;
   const k = w.cols;
   const coef = new Array<number>(k * m);
