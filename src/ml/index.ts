@@ -5,6 +5,9 @@
  */
 export { StandardScaler, type StandardScalerOptions } from "./preprocessing/standardScaler.ts";
 export { LinearRegression, type LinearRegressionOptions } from "./linear/linearRegression.ts";
+export { Ridge, type RidgeOptions } from "./linear/ridge.ts";
+export { Lasso, type LassoOptions } from "./linear/lasso.ts";
+export { ElasticNet, type ElasticNetOptions } from "./linear/elasticNet.ts";
 export { KMeans, type KMeansOptions } from "./cluster/kMeans.ts";
 export { LogisticRegression, type LogisticRegressionOptions } from "./linear/logisticRegression.ts";
 export {

@@ -248,6 +248,12 @@ export interface KernelTable {
   "ml.neighbors.merge": { k: number; finish: boolean };
   /** [distances, indices, class number of every fitted row (n x 1)]: class probabilities or the label. */
   "ml.neighbors.vote": { classes: number[]; weights: "uniform" | "distance"; output: "proba" | "label" };
+  // Co-moments (ml/comoments.ts) of a row strip's blocks side by side: (p + 2) x p partials of
+  // [count; means; Σ (z - mean)(z - mean)ᵀ] for p columns.
+  /** One row strip's partial, from its blocks (all with the same rows), in one pass. */
+  "ml.comoments.partial": Record<string, never>;
+  /** Partials of disjoint rows merged into one (Chan, Golub and LeVeque's pairwise update). */
+  "ml.comoments.merge": Record<string, never>;
 }
 
 export type KernelName = keyof KernelTable;

@@ -18,6 +18,7 @@ import { textWrite } from "./io/textWrite.ts";
 import { kmeansDistances, kmeansFarthest, kmeansLabels, kmeansPartial } from "./ml/kMeans.ts";
 import { logisticClasses, logisticLossGrad, logisticPredict } from "./ml/logistic.ts";
 import { neighborsMerge, neighborsPartial, neighborsVote } from "./ml/neighbors.ts";
+import { comomentsMerge, comomentsPartial } from "./ml/comoments.ts";
 import { denseNetworkGradient } from "./model/denseNetworkGradient.ts";
 import { argAggregate, argChunk, argCombine } from "./reduce/arg.ts";
 import { foldCombine } from "./reduce/fold.ts";
@@ -95,4 +96,6 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("ml.neighbors.partial", neighborsPartial);
   registerKernel("ml.neighbors.merge", neighborsMerge);
   registerKernel("ml.neighbors.vote", neighborsVote);
+  registerKernel("ml.comoments.partial", comomentsPartial);
+  registerKernel("ml.comoments.merge", comomentsMerge);
 }
