@@ -7,3 +7,22 @@ export { StandardScaler, type StandardScalerOptions } from "./preprocessing/stan
 export { LinearRegression, type LinearRegressionOptions } from "./linear/linearRegression.ts";
 export { KMeans, type KMeansOptions } from "./cluster/kMeans.ts";
 export { LogisticRegression, type LogisticRegressionOptions } from "./linear/logisticRegression.ts";
+export type { Estimator } from "./estimator.ts";
+export { shuffle, type ShuffleOptions } from "./modelSelection/shuffle.ts";
+export { trainTestSplit, type TrainTestSplitOptions } from "./modelSelection/trainTestSplit.ts";
+export {
+  KFold,
+  foldArrays,
+  type KFoldOptions,
+  type Fold,
+  type CrossValidator,
+} from "./modelSelection/kFold.ts";
+export {
+  GridSearchCV,
+  type GridSearchCVOptions,
+  type CvResults,
+  type EstimatorClass,
+  type EstimatorFactory,
+  type Scorer,
+} from "./modelSelection/gridSearchCV.ts";
+export type { ParamGrid, Params } from "./modelSelection/parameterGrid.ts";
