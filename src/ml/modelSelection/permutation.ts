@@ -32,12 +32,13 @@ export function booleanOption(op: string, name: string, value: unknown, fallback
  *
  * @example
  * ```ts
- * permutation(5, 0, PERMUTATION_STREAM.shuffle); // e.g. [3, 0, 4, 1, 2], always the same
+ * permutation(5, 0, PERMUTATION_STREAM.shuffle); // e.g. Int32Array [3, 0, 4, 1, 2], always the same
  * ```
  */
-export function permutation(n: number, seed: number, stream: number): number[] {
+export function permutation(n: number, seed: number, stream: number): Int32Array {
   const rng = new SeededUniform(seed, stream);
-  const out = Array.from({ length: n }, (_, i) => i);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = rng.below(i + 1);
     const t = out[i];

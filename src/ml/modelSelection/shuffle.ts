@@ -34,15 +34,6 @@ export function checkPaired(op: string, x: DsArray<Block>, y: DsArray<Block> | u
   }
 }
 
-/** The rows of `x` at `indices` (checked), blocked like x's rows. */
-export function permuteRows<T extends Block>(
-  op: string,
-  x: DsArray<T>,
-  indices: readonly number[],
-): DsArray<T> {
-  return takeRows(op, x, indices, x.grid.rowChunks);
-}
-
 /**
  * The rows of x in a random order; with y, `[x, y]` both in the same order (row i of each result comes from
  * the same source row). Blocked like the inputs. The same `randomState` gives the same order on every run
@@ -77,6 +68,6 @@ export function shuffle(
   const seed = randomStateOption(op, o.randomState);
   checkPaired(op, input, y);
   const order = permutation(input.shape[0], seed, PERMUTATION_STREAM.shuffle);
-  const xs = permuteRows(op, input, order);
-  return y === undefined ? xs : [xs, permuteRows(op, y, order)];
+  const xs = takeRows(op, input, order, input.grid.rowChunks);
+  return y === undefined ? xs : [xs, takeRows(op, y, order, y.grid.rowChunks)];
 }

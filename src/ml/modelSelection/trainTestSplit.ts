@@ -11,6 +11,7 @@ import { DsArray } from "../../array/dsArray.ts";
 import { readOptions } from "../../io/options.ts";
 import { booleanOption, permutation, PERMUTATION_STREAM, randomStateOption } from "./permutation.ts";
 import { checkArray, checkPaired } from "./shuffle.ts";
+import { takeRowsBlocked } from "./takeRows.ts";
 
 /** Options of `trainTestSplit` (scikit-learn's `test_size`, `train_size`, `random_state`, `shuffle`). */
 export interface TrainTestSplitOptions {
@@ -123,10 +124,13 @@ export function trainTestSplit(
   checkPaired(OP, input, y);
   const n = input.shape[0];
   const [nTrain, nTest] = splitSizes(n, { testSize: o.testSize as number, trainSize: o.trainSize as number });
-  const order = doShuffle ? permutation(n, seed, PERMUTATION_STREAM.trainTestSplit) : [];
+  const order = doShuffle ? permutation(n, seed, PERMUTATION_STREAM.trainTestSplit) : new Int32Array(0);
   const split = (a: DsArray<Block>): DsArray<Block>[] => {
     if (!doShuffle) return [a.slice([0, nTrain]), a.slice([nTrain, nTrain + nTest])];
-    return [a.take(order.slice(nTest, nTest + nTrain), 0), a.take(order.slice(0, nTest), 0)];
+    return [
+      takeRowsBlocked(OP, a, order.subarray(nTest, nTest + nTrain)),
+      takeRowsBlocked(OP, a, order.subarray(0, nTest)),
+    ];
   };
   return y === undefined ? split(input) : [...split(input), ...split(y)];
 }
