@@ -230,20 +230,16 @@ describeEachExecutor("model selection", () => {
   it("shuffle: a permutation of the rows over the whole array, x and y paired, blocked like the input", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc
-          .integer({ min: 1, max: 40 })
-          .chain((n) =>
-            fc
-              .integer({ min: 1, max: 4 })
-              .chain((m) =>
-                fc.record({
-                  n: fc.constant(n),
-                  m: fc.constant(m),
-                  xb: blockingArb(n, m),
-                  yb: blockingArb(n, 1),
-                }),
-              ),
+        fc.integer({ min: 1, max: 40 }).chain((n) =>
+          fc.integer({ min: 1, max: 4 }).chain((m) =>
+            fc.record({
+              n: fc.constant(n),
+              m: fc.constant(m),
+              xb: blockingArb(n, m),
+              yb: blockingArb(n, 1),
+            }),
           ),
+        ),
         fc.integer(),
         async ({ n, m, xb, yb }, seed) => {
           const x = build(indexed(n, m, seed), xb);

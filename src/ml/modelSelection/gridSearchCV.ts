@@ -106,9 +106,12 @@ function ranksOf(means: readonly number[]): number[] {
  *
  * @example
  * ```ts
- * const search = await new GridSearchCV(KMeans, { nClusters: [2, 3] }, { cv: 3 }).fit(x);
- * search.bestParams; // { nClusters: 3 }
- * search.cvResults.meanTestScore; // one mean score per candidate
+ * const x = ds.random([300, 3], { blockSize: [100, 3], seed: 1 });
+ * const y = x.matmul(ds.array([[1], [2], [3]], { blockSize: [3, 1] })).add(4);
+ * const search = await new GridSearchCV(LinearRegression, { fitIntercept: [true, false] }).fit(x, y);
+ * search.bestParams; // { fitIntercept: true }
+ * search.cvResults.rankTestScore; // [1, 2]
+ * @see docs/ml.md (GridSearchCV)
  * ```
  */
 export class GridSearchCV<E extends Estimator> {
