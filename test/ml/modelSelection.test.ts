@@ -27,6 +27,8 @@ import {
 } from "../../src/ml/index.ts";
 import { permutation } from "../../src/ml/modelSelection/permutation.ts";
 import { splitSizes } from "../../src/ml/modelSelection/trainTestSplit.ts";
+import { stratifiedIndices } from "../../src/ml/modelSelection/stratifiedSplit.ts";
+import { SeededUniform } from "../../src/ml/cluster/kMeansInit.ts";
 import { describeEachExecutor } from "../support/executors.ts";
 import { blockingArb, build } from "../support/irregular.ts";
 import { pythonJson } from "../support/python.ts";
@@ -40,6 +42,8 @@ interface Reference {
   kfold: { n: number; k: number; folds: [number[], number[]][] }[];
   linear: { x: string; y: string; mean: number[]; split: number[][]; best: { fitIntercept: boolean } };
   kmeans: { x: string; mean: number[]; best: { nClusters: number } };
+  /** Per case: rows per class in train and test, or null where scikit-learn's tie-breaking makes them vary. */
+  stratified: { labels: number[]; testSize: number; train: number[] | null; test: number[] | null }[];
 }
 
 const ref = pythonJson<Reference>(
@@ -76,7 +80,17 @@ xb = make_blobs(n_samples=240, n_features=3, centers=4, cluster_std=0.5, random_
 np.save(f"{sys.argv[1]}/kx.npy", xb)
 g = GridSearchCV(KMeans(n_init=10, random_state=0), {"n_clusters": [2, 3, 4]}, cv=KFold(5)).fit(xb)
 kmeans = {"x": f"{sys.argv[1]}/kx.npy", "mean": g.cv_results_["mean_test_score"].tolist(), "best": {"nClusters": int(g.best_params_["n_clusters"])}}
-print(json.dumps({"sizes": sizes, "kfold": kfold, "linear": linear, "kmeans": kmeans}))`,
+stratified = []
+for n, k, test in [(100, 3, 0.25), (101, 4, 0.3), (57, 5, 0.2), (200, 2, 0.1), (33, 3, 0.5), (80, 6, 17), (64, 4, 0.25), (1000, 7, 0.33)]:
+    labels = np.random.default_rng(n + k).integers(0, k, size=n) * 2.5 - 1
+    per = set()
+    for seed in range(20):
+        tr, te = train_test_split(np.arange(n), test_size=test, stratify=labels, random_state=seed)
+        cls = np.unique(labels)
+        per.add((tuple(int((labels[tr] == c).sum()) for c in cls), tuple(int((labels[te] == c).sum()) for c in cls)))
+    one = list(per)[0] if len(per) == 1 else (None, None)
+    stratified.append({"labels": labels.tolist(), "testSize": test, "train": None if one[0] is None else list(one[0]), "test": None if one[1] is None else list(one[1])})
+print(json.dumps({"sizes": sizes, "kfold": kfold, "linear": linear, "kmeans": kmeans, "stratified": stratified}))`,
   [dir],
 );
 
@@ -121,6 +135,40 @@ it("trainTestSplit sizes equal scikit-learn's (or both reject) for every n, test
     }
   }
   assert.ok(compared > 500, `only ${compared} accepted combinations`);
+});
+
+it("trainTestSplit with stratify: scikit-learn's rows per class in train and test (where its ties do not make them vary)", () => {
+  let exact = 0;
+  for (const [k, c] of ref.stratified.entries()) {
+    const n = c.labels.length;
+    const [nTrain, nTest] = splitSizes(n, { testSize: c.testSize });
+    const classes = sorted([...new Set(c.labels)]);
+    for (const seed of [0, 1, 2]) {
+      const rng = new SeededUniform(seed, 102);
+      const { train, test } = stratifiedIndices("test", c.labels, nTrain, nTest, rng);
+      const where = `case ${k} seed ${seed}`;
+      assert.equal(train.length, nTrain, where);
+      assert.equal(test.length, nTest, where);
+      assert.deepEqual(
+        sorted([...train, ...test]),
+        sorted([...new Set([...train, ...test])]),
+        `${where}: disjoint`,
+      );
+      const per = (rows: Int32Array) =>
+        classes.map((l) => Array.from(rows).filter((i) => c.labels[i] === l).length);
+      const counts = per(Int32Array.from(range(n)));
+      // Each class's share of the train set is its proportional share rounded down or up.
+      per(train).forEach((t, i) =>
+        assert.ok(Math.abs(t - (counts[i] / n) * nTrain) < 1, `${where} class ${i}`),
+      );
+      if (c.train !== null && c.test !== null) {
+        assert.deepEqual(per(train), c.train, `${where} train per class`);
+        assert.deepEqual(per(test), c.test, `${where} test per class`);
+        exact++;
+      }
+    }
+  }
+  assert.ok(exact >= 12, `only ${exact} exact comparisons`);
 });
 
 it("KFold without shuffle gives scikit-learn's train and test indices", () => {
@@ -174,7 +222,21 @@ it("bad inputs: each a clear one-line error", () => {
     [() => trainTestSplit(x, { trainSize: 0.05 }), /the train set is empty/],
     [() => trainTestSplit(x, { testsize: 0.2 } as never), /trainTestSplit: unknown option "testsize"/],
     [() => trainTestSplit(x, { shuffle: "yes" } as never), /shuffle must be true or false/],
-    [() => trainTestSplit(x, x, { stratify: x }), /stratify is not supported yet/],
+    [
+      () => trainTestSplit(x, x, { stratify: x as never }),
+      /stratify must be the n labels .*but was a DsArray/,
+    ],
+    [() => trainTestSplit(x, { stratify: [0, 1] }), /stratify has 2 labels but x has 10 rows/],
+    [() => trainTestSplit(x, { stratify: range(10), shuffle: false }), /stratify needs shuffle: true/],
+    [
+      () => trainTestSplit(x, { stratify: [0, 0, 0, 0, 0, 1, 1, 1, 1, 2] }),
+      /least populated class .*\(2\) has only 1 row/,
+    ],
+    [
+      () => trainTestSplit(x, { stratify: [0, 0, 1, 1, 2, 2, 3, 3, 4, 4], testSize: 3 }),
+      /test set has 3 rows but stratify has 5 classes/,
+    ],
+    [() => trainTestSplit(x, { stratify: [0, 0, 1, 1, 2, 2, 3, 3, NaN, NaN] }), /stratify has NaN at row 8/],
     [() => trainTestSplit(x, y), /x has 10 rows but y has 9/],
     [() => trainTestSplit([[1]] as never), /trainTestSplit: x must be a DsArray/],
     [() => shuffle(x, { seed: 1 } as never), /shuffle: unknown option "seed"/],
@@ -337,6 +399,34 @@ describeEachExecutor("model selection", () => {
       ta.slice(0, 40).some((i) => i >= 160),
       "rows of the last block reach the first train block",
     );
+  });
+
+  it("trainTestSplit with stratify: x and y rows paired, each class in proportion in both sets", async () => {
+    const n = 90;
+    const labels = range(n).map((i) => (i * 7) % 3);
+    const x = ds.array(indexed(n, 2, 5), { blockSize: [16, 1] });
+    const y = ds.array(
+      labels.map((l) => [l]),
+      { blockSize: [25, 1] },
+    );
+    const [xTrain, xTest, yTrain, yTest] = trainTestSplit(x, y, {
+      testSize: 0.2,
+      stratify: labels,
+      randomState: 4,
+    });
+    const train = await sourceRows(xTrain);
+    const test = await sourceRows(xTest);
+    assert.deepEqual(sorted([...train, ...test]), range(n));
+    assert.deepEqual(
+      await sourceRows(yTrain),
+      train.map((i) => labels[i]),
+    );
+    assert.deepEqual(
+      await sourceRows(yTest),
+      test.map((i) => labels[i]),
+    );
+    for (const l of [0, 1, 2]) assert.equal(test.filter((i) => labels[i] === l).length, 6, `class ${l}`);
+    assert.notDeepEqual(train, sorted(train), "random order");
   });
 
   it("KFold.folds / foldArrays: the arrays hold exactly each fold's rows", async () => {

@@ -2,8 +2,8 @@
  * scikit-learn's `train_test_split`: sizes as scikit-learn computes them (a fraction rounds up for the test
  * set and down for the train set; the one not given is the rest), then either a random split (a seeded
  * permutation of all rows: the test set is its first nTest rows, the train set the next nTrain, both in
- * that random order, gathered by block tasks) or, with `shuffle: false`, the first nTrain rows and the
- * next nTest (block-aligned slices, no copy).
+ * that random order, gathered by block tasks), a stratified random split (`stratify`, see
+ * stratifiedSplit.ts) or, with `shuffle: false`, the first nTrain rows and the next nTest (slices).
  */
 import type { Block } from "../../core/block.ts";
 import { ArgumentError } from "../../core/errors.ts";
@@ -11,7 +11,9 @@ import { DsArray } from "../../array/dsArray.ts";
 import { readOptions } from "../../io/options.ts";
 import { booleanOption, permutation, PERMUTATION_STREAM, randomStateOption } from "./permutation.ts";
 import { checkArray, checkPaired } from "./shuffle.ts";
+import { stratifiedIndices } from "./stratifiedSplit.ts";
 import { takeRowsBlocked } from "./takeRows.ts";
+import { SeededUniform } from "../cluster/kMeansInit.ts";
 
 /** Options of `trainTestSplit` (scikit-learn's `test_size`, `train_size`, `random_state`, `shuffle`). */
 export interface TrainTestSplitOptions {
@@ -26,8 +28,11 @@ export interface TrainTestSplitOptions {
   randomState?: number;
   /** Shuffle before splitting. Default true; false takes the first rows for train and the next for test. */
   shuffle?: boolean;
-  /** Not supported yet: a stratified split is rejected with an error rather than done unstratified. */
-  stratify?: DsArray<Block>;
+  /**
+   * The class label of every row (n numbers, e.g. `(await y.collect()).data`): each class gets its share of
+   * the train and the test set, as scikit-learn's stratified split. Only with `shuffle` true.
+   */
+  stratify?: ArrayLike<number>;
 }
 
 const OP = "trainTestSplit";
@@ -41,6 +46,29 @@ function sizeKind(name: string, value: unknown, n: number): "count" | "fraction"
   throw new ArgumentError(
     `${OP}: ${name} must be a fraction in (0, 1) or a count of rows in [1, ${n}) (n = ${n}) but was ${JSON.stringify(value)}`,
   );
+}
+
+/** The stratify option: n labels (NaN is rejected with the classes), only with shuffle. */
+function stratifyOption(v: unknown, n: number, doShuffle: boolean): ArrayLike<number> | undefined {
+  if (v === undefined) return undefined;
+  const ok =
+    (Array.isArray(v) && v.every((l) => typeof l === "number")) ||
+    (ArrayBuffer.isView(v) && !(v instanceof DataView));
+  if (!ok) {
+    throw new ArgumentError(
+      `${OP}: stratify must be the n labels as an array of numbers (for a DsArray y: (await y.collect()).data) but was ${v instanceof DsArray ? "a DsArray" : JSON.stringify(v)?.slice(0, 60)}`,
+    );
+  }
+  const labels = v as ArrayLike<number>;
+  if (labels.length !== n) {
+    throw new ArgumentError(`${OP}: stratify has ${labels.length} labels but x has ${n} rows`);
+  }
+  if (!doShuffle) {
+    throw new ArgumentError(
+      `${OP}: stratify needs shuffle: true (a stratified split without shuffling is not defined)`,
+    );
+  }
+  return labels;
 }
 
 /**
@@ -116,21 +144,28 @@ export function trainTestSplit(
   const withY = yOrOptions instanceof DsArray || maybeOptions !== undefined;
   const y = withY && yOrOptions !== undefined ? checkArray(OP, "y", yOrOptions) : undefined;
   const o = readOptions(OP, withY ? maybeOptions : yOrOptions, KNOWN);
-  if (o.stratify !== undefined) {
-    throw new ArgumentError(`${OP}: stratify is not supported yet (split without it, or see docs/ml.md)`);
-  }
   const seed = randomStateOption(OP, o.randomState);
   const doShuffle = booleanOption(OP, "shuffle", o.shuffle, true);
   checkPaired(OP, input, y);
   const n = input.shape[0];
   const [nTrain, nTest] = splitSizes(n, { testSize: o.testSize as number, trainSize: o.trainSize as number });
-  const order = doShuffle ? permutation(n, seed, PERMUTATION_STREAM.trainTestSplit) : new Int32Array(0);
+  const labels = stratifyOption(o.stratify, n, doShuffle);
+  let rows: { train: Int32Array; test: Int32Array } | undefined;
+  if (labels !== undefined) {
+    rows = stratifiedIndices(
+      OP,
+      labels,
+      nTrain,
+      nTest,
+      new SeededUniform(seed, PERMUTATION_STREAM.trainTestSplit),
+    );
+  } else if (doShuffle) {
+    const order = permutation(n, seed, PERMUTATION_STREAM.trainTestSplit);
+    rows = { train: order.subarray(nTest, nTest + nTrain), test: order.subarray(0, nTest) };
+  }
   const split = (a: DsArray<Block>): DsArray<Block>[] => {
-    if (!doShuffle) return [a.slice([0, nTrain]), a.slice([nTrain, nTrain + nTest])];
-    return [
-      takeRowsBlocked(OP, a, order.subarray(nTest, nTest + nTrain)),
-      takeRowsBlocked(OP, a, order.subarray(0, nTest)),
-    ];
+    if (rows === undefined) return [a.slice([0, nTrain]), a.slice([nTrain, nTrain + nTest])];
+    return [takeRowsBlocked(OP, a, rows.train), takeRowsBlocked(OP, a, rows.test)];
   };
   return y === undefined ? split(input) : [...split(input), ...split(y)];
 }
