@@ -6,7 +6,7 @@
  * labels (n numbers) are on the main thread; the caller moves the rows with block tasks.
  */
 import { ArgumentError } from "../../core/errors.ts";
-import { SeededUniform, distinctIndices } from "../cluster/kMeansInit.ts";
+import { distinctIndices, type SeededUniform } from "../cluster/kMeansInit.ts";
 
 /** Rows per class out of `draws`, in proportion to `counts` (scikit-learn's `_approximate_mode`). */
 export function approximateMode(counts: readonly number[], draws: number, rng: SeededUniform): number[] {
