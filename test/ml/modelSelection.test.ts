@@ -351,6 +351,21 @@ describeEachExecutor("model selection", () => {
     assert.ok(moved > 300, `${moved} rows changed block`);
   });
 
+  it("shuffle and trainTestSplit keep a sparse array sparse, with the same rows", async () => {
+    const dense = ds.array(
+      indexed(30, 3, 2).map((row) => row.map((v, j) => (j === 2 && v < 0 ? 0 : v))),
+      { blockSize: [7, 2] },
+    );
+    const x = dense.toSparse();
+    const xs = shuffle(x, { randomState: 3 });
+    assert.ok(xs.sparse);
+    assert.deepEqual(await xs.toDense().toArray(), await shuffle(dense, { randomState: 3 }).toArray());
+    const [train, test] = trainTestSplit(x, { randomState: 3 });
+    assert.ok(train.sparse && test.sparse);
+    const [dTrain] = trainTestSplit(dense, { randomState: 3 });
+    assert.deepEqual(await train.toDense().toArray(), await dTrain.toArray());
+  });
+
   it("trainTestSplit: train and test partition the rows (x, y paired), random per seed, or in order without shuffle", async () => {
     await fc.assert(
       fc.asyncProperty(
