@@ -18,3 +18,22 @@ export {
 export { KNeighborsClassifier, type KNeighborsClassifierOptions } from "./neighbors/kNeighborsClassifier.ts";
 export { PCA, type PCAOptions } from "./decomposition/pca.ts";
 export { MinMaxScaler, type MinMaxScalerOptions } from "./preprocessing/minMaxScaler.ts";
+export type { Estimator } from "./estimator.ts";
+export { shuffle, type ShuffleOptions } from "./modelSelection/shuffle.ts";
+export { trainTestSplit, type TrainTestSplitOptions } from "./modelSelection/trainTestSplit.ts";
+export {
+  KFold,
+  foldArrays,
+  type KFoldOptions,
+  type Fold,
+  type CrossValidator,
+} from "./modelSelection/kFold.ts";
+export {
+  GridSearchCV,
+  type GridSearchCVOptions,
+  type CvResults,
+  type EstimatorClass,
+  type EstimatorFactory,
+  type Scorer,
+} from "./modelSelection/gridSearchCV.ts";
+export type { ParamGrid, Params } from "./modelSelection/parameterGrid.ts";
