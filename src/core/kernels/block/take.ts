@@ -1,16 +1,16 @@
 import type { Kernel } from "../registry.ts";
 
 /**
- * Gathers rows (axis 0) or columns (axis 1) in the given order: output line k is line `local[k]` of input
- * `source[k]`. All inputs share the other dimension.
- */
-/**
  * Rows of at least this many values are copied with `set(subarray)`; shorter ones by a loop, which takes
  * about 0.3x the time of `set` for 4-value rows, 0.7-0.9x for 16-32, and 2x for 64 (8 MiB gathered in random
  * row order, best of 20 runs).
  */
 const SET_COLS_MIN = 64;
 
+/**
+ * Gathers rows (axis 0) or columns (axis 1) in the given order: output line k is line `local[k]` of input
+ * `source[k]`. All inputs share the other dimension.
+ */
 export const takeKernel: Kernel<"block.take"> = (inputs, { axis, source, local }, outputs) => {
   const first = inputs[0];
   if (axis === 0) {
