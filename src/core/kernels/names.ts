@@ -197,8 +197,11 @@ export interface KernelTable {
   "model.denseNetworkGradient": DenseNetworkSpec;
   // KMeans (ml/kMeans.ts): inputs are the centres split by the column blocks of x (`parts` blocks of
   // k x cols_j), then one row strip of x (`parts` blocks).
-  /** One Lloyd step on the strip: k x (m + 2), per centre the sum of its points, their count and inertia. */
-  "ml.kmeans.partial": { parts: number };
+  /**
+   * One Lloyd step on the strip: k x (m + 2), per centre the sum of its points, their count and (when
+   * `inertia`, else 0) their squared distances summed.
+   */
+  "ml.kmeans.partial": { parts: number; inertia: boolean };
   /** The closest centre of each row (ties to the lowest index): rows x 1. */
   "ml.kmeans.labels": { parts: number };
   /** Euclidean distance of each row to each centre: rows x k. */

@@ -186,7 +186,7 @@ export class KMeans {
     let iter = 0;
     while (iter < this.maxIter) {
       iter++;
-      const p = await lloydPartial(`${NAME}.fit`, x, centres);
+      const p = await lloydPartial(`${NAME}.fit`, x, centres, false);
       const sums = Matrix.zeros(k, m);
       const counts = new Float64Array(k);
       for (let c = 0; c < k; c++) {
@@ -208,7 +208,7 @@ export class KMeans {
       centres = next;
       if (shift <= tolerance) break;
     }
-    const final = await lloydPartial(`${NAME}.fit`, x, centres);
+    const final = await lloydPartial(`${NAME}.fit`, x, centres, true);
     let inertia = 0;
     for (let c = 0; c < k; c++) inertia += final.data[c * width + m + 1];
     return { clusterCenters: Array.from(centres.data), inertia, nIter: iter, nFeaturesIn: m };
@@ -266,7 +266,7 @@ export class KMeans {
   /** Minus the inertia of x: the sum of squared distances of its rows to their closest centre, negated. */
   async score(x: DsArray<Block>): Promise<number> {
     const s = fitted(NAME, "score", this.state);
-    const p = await lloydPartial(`${NAME}.score`, this.denseInput("score", x, s), this.clusterCenters);
+    const p = await lloydPartial(`${NAME}.score`, this.denseInput("score", x, s), this.clusterCenters, true);
     let inertia = 0;
     for (let c = 0; c < this.nClusters; c++) inertia += p.data[c * (s.nFeaturesIn + 2) + s.nFeaturesIn + 1];
     return -inertia;

@@ -27,32 +27,58 @@ function centreParts(centres: Matrix, x: DsArray): BlockRef[] {
 
 type StripKernel = "ml.kmeans.partial" | "ml.kmeans.labels" | "ml.kmeans.distances";
 
-/** One task per row strip of `x`: its output block (rows x `cols`) for each strip. */
-function perStrip(op: string, kernel: StripKernel, x: DsArray, centres: Matrix, cols: number): BlockRef[] {
+/**
+ * One task per row strip of `x`: its output block (rows x `cols`, or k x (m + 2) for the partial) for each
+ * strip. `inertia` is the partial kernel's attribute (ignored by the others).
+ */
+function perStrip(
+  op: string,
+  kernel: StripKernel,
+  x: DsArray,
+  centres: Matrix,
+  cols: number,
+  inertia = false,
+): BlockRef[] {
   const parts = centreParts(centres, x);
   const eng = engine();
   const k = centres.rows;
   const m = centres.cols;
   return x.blocks().map((strip, i) => {
-    const rows = kernel === "ml.kmeans.partial" ? k : x.grid.rowChunks[i];
-    const [ref] = eng.submit({
-      op,
-      kernel,
-      attrs: { parts: parts.length },
-      inputs: [...parts, ...strip],
-      outputs: [[rows, kernel === "ml.kmeans.partial" ? m + 2 : cols]],
-      blockIndex: [i, 0],
-    });
+    const inputs = [...parts, ...strip];
+    const blockIndex: [number, number] = [i, 0];
+    const [ref] =
+      kernel === "ml.kmeans.partial"
+        ? eng.submit({
+            op,
+            kernel,
+            attrs: { parts: parts.length, inertia },
+            inputs,
+            outputs: [[k, m + 2]],
+            blockIndex,
+          })
+        : eng.submit({
+            op,
+            kernel,
+            attrs: { parts: parts.length },
+            inputs,
+            outputs: [[x.grid.rowChunks[i], cols]],
+            blockIndex,
+          });
     return ref;
   });
 }
 
 /**
  * The whole array's k x (m + 2) partial for `centres`: per centre the sum of the points closest to it, their
- * count and their squared distances summed.
+ * count and (when `inertia`, else 0: Lloyd's iterations do not need it) their squared distances summed.
  */
-export async function lloydPartial(op: string, x: DsArray, centres: Matrix): Promise<Matrix> {
-  let level = perStrip(op, "ml.kmeans.partial", x, centres, 0);
+export async function lloydPartial(
+  op: string,
+  x: DsArray,
+  centres: Matrix,
+  inertia: boolean,
+): Promise<Matrix> {
+  let level = perStrip(op, "ml.kmeans.partial", x, centres, 0, inertia);
   const eng = engine();
   const shape: [number, number] = [centres.rows, centres.cols + 2];
   for (const groups of reductionTree(level.length, SPLIT_EVERY_DEFAULT)) {
