@@ -3,7 +3,8 @@
  * `lloyd_iter_chunked_dense` does the same in chunks of 256 rows; here the "chunk" is 4 rows whose
  * distances never leave registers and a k-value buffer). For each row: x·c for every centre, the centre
  * minimising ||c||² - 2 x·c (ties to the lowest index), then, when asked, the row added into its centre's
- * sums and count, and its squared distance Σ (x - c)² into that centre's inertia.
+ * sums and count, its squared distance Σ (x - c)² into that centre's inertia, and that squared distance
+ * written out per row (what k-means|| samples by).
  *
  * The loops of src/core/kernels/ml/kMeansAssign.ts compute the same values in the same order, so both
  * backends give the same bits: every x·c is summed over the features in order (a multiply, then an add:
@@ -23,7 +24,7 @@
 
 #include "dsfabric_kmeans.h"
 
-#define MAX_ARGS 8
+#define MAX_ARGS 9
 #define MAX_SAFE 9007199254740991.0 /* 2^53 - 1 */
 #define LANES 8                     /* centres per vector */
 #define GROUP 4                     /* rows whose distances are computed together */
@@ -40,7 +41,8 @@ typedef struct {
   double *dist;          /* GROUP x chunks * LANES scratch */
   int32_t *labels;       /* rows */
   double *partial;       /* k x (m + 2) or NULL */
-  bool inertia;
+  bool inertia;          /* add the squared distances into the partial's last column */
+  double *distances;     /* rows (each row's squared distance to its centre) or NULL */
 } km_job;
 
 /* The closest centre from the k values ||c||² - 2 x·c (v[c] holds x·c): the first minimum. */
@@ -56,13 +58,13 @@ static inline int32_t argmin_row(const double *dot, const double *norms, int64_t
   return best;
 }
 
-/* Adds rows [i0, i0 + count) into their centres' sums and counts, and (when asked) their squared distances
- * into the centres' inertia. */
+/* Adds rows [i0, i0 + count) into their centres' sums and counts (with a partial), and their squared
+ * distances into the centres' inertia or out per row (when asked). */
 static inline void accumulate(const km_job *job, int64_t i0, int64_t count) {
   const int64_t m = job->m, width = m + 2;
   double *p = job->partial;
   double total[GROUP] = {0};
-  for (int64_t r = 0; r < count; r++) {
+  for (int64_t r = 0; p != NULL && r < count; r++) {
     const int32_t c = job->labels[i0 + r];
     double *sums = p + c * width;
     for (int64_t j = 0, t0 = 0; j < job->parts; t0 += job->cols[j], j++) {
@@ -72,7 +74,8 @@ static inline void accumulate(const km_job *job, int64_t i0, int64_t count) {
     }
     sums[m] += 1;
   }
-  if (!job->inertia) return;
+  const bool inertia = p != NULL && job->inertia;
+  if (!inertia && job->distances == NULL) return;
   /* One chain per row, four interleaved: each row's total is still summed over the features in order. */
   const double *centre[GROUP];
   for (int64_t r = 0; r < count; r++) centre[r] = job->centres + job->labels[i0 + r] * m;
@@ -102,7 +105,8 @@ static inline void accumulate(const km_job *job, int64_t i0, int64_t count) {
       }
     }
   }
-  for (int64_t r = 0; r < count; r++) p[job->labels[i0 + r] * width + m + 1] += total[r];
+  for (int64_t r = 0; inertia && r < count; r++) p[job->labels[i0 + r] * width + m + 1] += total[r];
+  for (int64_t r = 0; job->distances != NULL && r < count; r++) job->distances[i0 + r] = total[r];
 }
 
 /*
@@ -154,7 +158,7 @@ static inline void accumulate(const km_job *job, int64_t i0, int64_t count) {
       }                                                                                                     \
       for (int64_t r = 0; r < count; r++)                                                                   \
         job->labels[i0 + r] = argmin_row(job->dist + r * stride, job->norms, k);                            \
-      if (job->partial != NULL) accumulate(job, i0, count);                                                 \
+      if (job->partial != NULL || job->distances != NULL) accumulate(job, i0, count);                       \
     }                                                                                                       \
   }
 DSF_KM_ASSIGN(assign_default, )
@@ -224,21 +228,22 @@ static bool need(napi_env env, const char *name, int64_t len, int64_t want) {
   return fail(env, false, msg);
 }
 
-/* kmeansAssign(parts, cols, rows, centres, k, labels, partial, inertia): labels[i] = the closest centre of
- * row i of the strip (parts[j] its rows x cols[j] column blocks); with a partial (k x (m + 2), else null),
- * each row's values, 1 and (when inertia) its squared distance are added into its centre's row. */
+/* kmeansAssign(parts, cols, rows, centres, k, labels, partial, inertia, distances): labels[i] = the closest
+ * centre of row i of the strip (parts[j] its rows x cols[j] column blocks); with a partial (k x (m + 2),
+ * else null), each row's values, 1 and (when inertia) its squared distance are added into its centre's
+ * row; with distances (rows, else null), distances[i] = row i's squared distance to its centre. */
 static napi_value js_kmeans_assign(napi_env env, napi_callback_info info) {
   napi_value a[MAX_ARGS];
   size_t argc = MAX_ARGS;
   if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok) return NULL;
-  if (argc < MAX_ARGS) return (void)fail(env, true, "expected 8 arguments"), NULL;
+  if (argc < MAX_ARGS) return (void)fail(env, true, "expected 9 arguments"), NULL;
   bool is_array = false;
   uint32_t parts = 0;
   if (napi_is_array(env, a[0], &is_array) != napi_ok || !is_array ||
       napi_get_array_length(env, a[0], &parts) != napi_ok)
     return (void)fail(env, true, "argument 'parts' must be an array of Float64Arrays"), NULL;
-  int64_t rows, k, cols_len, centres_len, labels_len, partial_len = 0;
-  void *cols_data, *centres, *labels, *partial = NULL;
+  int64_t rows, k, cols_len, centres_len, labels_len, partial_len = 0, distances_len = 0;
+  void *cols_data, *centres, *labels, *partial = NULL, *distances = NULL;
   bool inertia;
   if (!(arg_typed(env, a[1], napi_int32_array, "cols", &cols_data, &cols_len) &&
         arg_index(env, a[2], "rows", &rows) &&
@@ -251,6 +256,9 @@ static napi_value js_kmeans_assign(napi_env env, napi_callback_info info) {
   if (pt != napi_null && !arg_typed(env, a[6], napi_float64_array, "partial", &partial, &partial_len)) return NULL;
   if (napi_get_value_bool(env, a[7], &inertia) != napi_ok)
     return (void)fail(env, true, "argument 'inertia' must be a boolean"), NULL;
+  if (napi_typeof(env, a[8], &pt) != napi_ok) return NULL;
+  if (pt != napi_null && !arg_typed(env, a[8], napi_float64_array, "distances", &distances, &distances_len))
+    return NULL;
   if (parts == 0 || cols_len != (int64_t)parts)
     return (void)fail(env, false, "'parts' must be non-empty and as long as 'cols'"), NULL;
   if (k == 0 || k > INT32_MAX || rows > INT32_MAX)
@@ -273,7 +281,9 @@ static napi_value js_kmeans_assign(napi_env env, napi_callback_info info) {
     m += cols[j];
   }
   ok = ok && (m > 0 || fail(env, false, "the strip has no columns")) && need(env, "centres", centres_len, k * m) &&
-       need(env, "labels", labels_len, rows) && (partial == NULL || need(env, "partial", partial_len, k * (m + 2)));
+       need(env, "labels", labels_len, rows) &&
+       (partial == NULL || need(env, "partial", partial_len, k * (m + 2))) &&
+       (distances == NULL || need(env, "distances", distances_len, rows));
   const int64_t chunks = (k + LANES - 1) / LANES;
   double *packed = NULL, *norms = NULL, *dist = NULL;
   if (ok) {
@@ -295,7 +305,8 @@ static napi_value js_kmeans_assign(napi_env env, napi_callback_info info) {
       for (int64_t t = 0; t < m; t++) s += cd[c * m + t] * cd[c * m + t];
       norms[c] = s;
     }
-    const km_job job = {rows, k, m, parts, chunks, x, cols, cd, packed, norms, dist, labels, partial, inertia};
+    const km_job job = {rows,   k,     m,    parts,  chunks,  x,       cols,     cd,
+                        packed, norms, dist, labels, partial, inertia, distances};
     run(&job);
   }
   free(packed);

@@ -72,20 +72,27 @@ const caseArb = fc.record({
   k: fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constantFrom(15, 16, 17, 24, 33)),
   inertia: fc.boolean(),
   withPartial: fc.boolean(),
+  withDistances: fc.boolean(),
   special: fc.boolean(),
   seed: fc.nat(),
 });
 
 test("native assignment and accumulation equal the JavaScript loops bit for bit", { skip }, () => {
   fc.assert(
-    fc.property(caseArb, ({ rows, cols, k, inertia, withPartial, special, seed }) => {
+    fc.property(caseArb, ({ rows, cols, k, inertia, withPartial, withDistances, special, seed }) => {
       const { strip, centres, m } = stripOf(rows, cols, k, seed, special);
       const start = Float64Array.from({ length: k * (m + 2) }, (_, i) => (i % 5) - 2.5);
       const run = (backend: "js" | "native") => {
         const labels = new Int32Array(rows).fill(-1);
         const partial = Float64Array.from(start);
-        assignStrip(strip, centres, k, labels, withPartial ? { partial, inertia } : undefined, backend);
-        return { labels: Array.from(labels), partial: bits(partial) };
+        const distances = new Float64Array(rows).fill(-1);
+        const acc = {
+          partial: withPartial ? partial : undefined,
+          inertia,
+          distances: withDistances ? distances : undefined,
+        };
+        assignStrip(strip, centres, k, labels, acc, backend);
+        return { labels: Array.from(labels), partial: bits(partial), distances: bits(distances) };
       };
       assert.deepEqual(run("native"), run("js"));
     }),
@@ -99,7 +106,8 @@ test("the JavaScript loops pick a nearest centre and add each row into it", () =
     const { strip, centres, k, m } = stripOf(rows, [3, 1, 4], 5 + seed, seed, false);
     const labels = new Int32Array(rows);
     const partial = new Float64Array(k * (m + 2));
-    assignStrip(strip, centres, k, labels, { partial, inertia: true }, "js");
+    const distances = new Float64Array(rows);
+    assignStrip(strip, centres, k, labels, { partial, inertia: true, distances }, "js");
     const x = (i: number, t: number) => {
       let t0 = 0;
       for (const b of strip) {
@@ -117,6 +125,7 @@ test("the JavaScript loops pick a nearest centre and add each row into it", () =
     for (let i = 0; i < rows; i++) {
       const all = Array.from({ length: k }, (_, c) => d2(i, c));
       const own = d2(i, labels[i]);
+      assert.ok(Math.abs(distances[i] - own) <= 1e-12 * Math.max(1, own), `distance of row ${i}`);
       assert.ok(
         own <= Math.min(...all) + 1e-12 * Math.max(1, own),
         `row ${i}: ${own} vs ${Math.min(...all)}`,
@@ -150,10 +159,12 @@ test("the native kernel refuses bad arguments instead of reading outside the arr
       k: number,
       l: Int32Array,
       p: Float64Array | null,
+      d: Float64Array | null = null,
     ) =>
     () =>
-      kern.kmeansAssign(parts as Float64Array[], Int32Array.from(cols), rows, c, k, l, p, true);
-  call([x], [2], 3, centres, 2, labels, new Float64Array(8))(); // fine
+      kern.kmeansAssign(parts as Float64Array[], Int32Array.from(cols), rows, c, k, l, p, true, d);
+  call([x], [2], 3, centres, 2, labels, new Float64Array(8), new Float64Array(3))(); // fine
+  assert.throws(call([x], [2], 3, centres, 2, labels, null, new Float64Array(2)), RangeError); // distances short
   assert.throws(call([x], [2], 4, centres, 2, labels, null), RangeError); // x too short for 4 rows
   assert.throws(call([x], [2], 3, centres, 3, labels, null), RangeError); // centres too short for k = 3
   assert.throws(call([x], [2], 3, centres, 2, new Int32Array(2), null), RangeError); // labels too short

@@ -237,6 +237,14 @@ export interface KernelTable {
     classes: number[];
     output: "decision" | "proba" | "logProba" | "label";
   };
+  // k-means|| (ml/cluster/kMeansParallel.ts): `parts` column blocks of candidates (c x cols_j) and of the
+  // strip, as the KMeans kernels; a round samples row i when uniformAt(key, rowOffset + i) < scale · cost_i.
+  /** The strip's costs against the candidates (min with the previous costs, the last input, when `previous`): rows x 1, and their sum 1 x 1. */
+  "ml.kmeans.cost": { parts: number; previous: boolean };
+  /** How many rows of the strip (input: its costs) a round samples: 1 x 1. */
+  "ml.kmeans.sampleCount": { key: number; rowOffset: number; scale: number };
+  /** The sampled rows (inputs: the costs, then the strip): count x m. */
+  "ml.kmeans.sampleRows": { parts: number; key: number; rowOffset: number; scale: number; count: number };
 }
 
 export type KernelName = keyof KernelTable;

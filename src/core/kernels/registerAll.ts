@@ -16,6 +16,7 @@ import { textParse } from "./io/textParse.ts";
 import { textScan } from "./io/textScan.ts";
 import { textWrite } from "./io/textWrite.ts";
 import { kmeansDistances, kmeansFarthest, kmeansLabels, kmeansPartial } from "./ml/kMeans.ts";
+import { kmeansCost, kmeansSampleCount, kmeansSampleRows } from "./ml/kMeansParallel.ts";
 import { logisticClasses, logisticLossGrad, logisticPredict } from "./ml/logistic.ts";
 import { denseNetworkGradient } from "./model/denseNetworkGradient.ts";
 import { argAggregate, argChunk, argCombine } from "./reduce/arg.ts";
@@ -91,4 +92,7 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("ml.logistic.lossGrad", logisticLossGrad);
   registerKernel("ml.logistic.predict", logisticPredict);
   registerKernel("ml.logistic.classes", logisticClasses);
+  registerKernel("ml.kmeans.cost", kmeansCost);
+  registerKernel("ml.kmeans.sampleCount", kmeansSampleCount);
+  registerKernel("ml.kmeans.sampleRows", kmeansSampleRows);
 }

@@ -12,7 +12,8 @@ export interface NativeKMeansKernels {
    * labels[i] = the centre (of the k x m row-major `centres`) closest to row i of the strip, whose column
    * blocks are `parts` (rows x cols[j] each): the first minimum of ||c||² - 2 x·c. With a `partial`
    * (k x (m + 2), else null) each row's values and 1 are added into its centre's row, and its squared
-   * distance Σ (x - c)² too when `inertia`.
+   * distance Σ (x - c)² too when `inertia`; with `distances` (rows long, else null) each row's squared
+   * distance to its centre is written there.
    */
   kmeansAssign(
     parts: readonly Float64Array[],
@@ -23,6 +24,7 @@ export interface NativeKMeansKernels {
     labels: Int32Array,
     partial: Float64Array | null,
     inertia: boolean,
+    distances: Float64Array | null,
   ): void;
 }
 

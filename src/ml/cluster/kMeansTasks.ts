@@ -13,7 +13,7 @@ import { BlockRef } from "../../runtime/blockRef.ts";
 import { engine } from "../../runtime/runtime.ts";
 
 /** The centres (k x m) split by `x`'s column blocks, each a computed block. */
-function centreParts(centres: Matrix, x: DsArray): BlockRef[] {
+export function centreParts(centres: Matrix, x: DsArray): BlockRef[] {
   const k = centres.rows;
   const m = centres.cols;
   const colOffsets = offsetsOf(x.grid.colChunks);

@@ -17,7 +17,7 @@ let scratch = new Int32Array(0);
 /** Which centre each row of the strip is closest to (the fused kernel of kMeansAssign.ts, labels only). */
 function assign(centres: readonly Matrix[], strip: readonly Matrix[]): Int32Array {
   const labels = new Int32Array(strip[0].rows);
-  assignStrip(strip, joinCentres(centres), centres[0].rows, labels, undefined);
+  assignStrip(strip, joinCentres(centres), centres[0].rows, labels);
   return labels;
 }
 
@@ -32,21 +32,6 @@ function centreNorms(centres: readonly Matrix[]): Float64Array {
     }
   }
   return norms;
-}
-
-/** Σ (x_i - c)² over the features of row `i` of the strip. */
-function squaredDistance(centres: readonly Matrix[], strip: readonly Matrix[], i: number, c: number): number {
-  let total = 0;
-  for (let j = 0; j < strip.length; j++) {
-    const cols = strip[j].cols;
-    const x = strip[j].data;
-    const cd = centres[j].data;
-    for (let t = 0; t < cols; t++) {
-      const diff = x[i * cols + t] - cd[c * cols + t];
-      total += diff * diff;
-    }
-  }
-  return total;
 }
 
 function split(inputs: readonly Matrix[], parts: number): [Matrix[], Matrix[]] {
@@ -111,9 +96,10 @@ export const kmeansDistances: Kernel<"ml.kmeans.distances"> = (inputs, { parts }
  */
 export const kmeansFarthest: Kernel<"ml.kmeans.farthest"> = (inputs, { parts, count, rowOffset }, out) => {
   const [centres, strip] = split(inputs, parts);
-  const labels = assign(centres, strip);
+  const labels = new Int32Array(strip[0].rows);
+  const distances = new Float64Array(labels.length);
+  assignStrip(strip, joinCentres(centres), centres[0].rows, labels, { distances });
   const m = strip.reduce((s, b) => s + b.cols, 0);
-  const distances = Array.from(labels, (c, i) => squaredDistance(centres, strip, i, c));
   const order = Array.from(labels, (_, i) => i).sort((a, b) => distances[b] - distances[a] || a - b);
   const width = m + 3;
   const result = out.take(0, count, width);

@@ -1,7 +1,7 @@
 /**
  * KMeans' assignment step on one row strip, fused with Lloyd's accumulation: the closest centre of every
  * row (the first minimum of ||c||² - 2 x·c) and, when asked, each row added into its centre's sums and
- * count and its squared distance Σ (x - c)² into the centre's inertia. Nothing of size rows x k is made:
+ * count, its squared distance Σ (x - c)² into the centre's inertia, and that squared distance per row. Nothing of size rows x k is made:
  * each row's k dot products live in a k-value buffer (in the addon, 4 rows' in vector registers).
  *
  * The addon (native/src/dsfabric_kmeans.c) runs it when built, else the loops here; both give the same
@@ -11,11 +11,14 @@
 import { pickKMeansKernels, type KMeansBackend } from "../../linalg/nativeKMeans.ts";
 import type { Matrix } from "../../matrix.ts";
 
-/** What to add into the k x (m + 2) partial besides the labels. */
+/** What to make besides the labels. */
 export interface Accumulate {
-  partial: Float64Array;
-  /** Also each row's squared distance to its centre (column m + 1). */
-  inertia: boolean;
+  /** k x (m + 2): each row's values and 1 are added into its centre's row. */
+  partial?: Float64Array;
+  /** Also add each row's squared distance to its centre into the partial (column m + 1). */
+  inertia?: boolean;
+  /** rows: each row's squared distance to its centre. */
+  distances?: Float64Array;
 }
 
 /** The centres (k x m, row-major) from their column-block parts (k x cols_j each). */
@@ -40,7 +43,7 @@ export function assignStrip(
   centres: Float64Array,
   k: number,
   labels: Int32Array,
-  acc: Accumulate | undefined,
+  acc: Accumulate = {},
   backend: KMeansBackend = "auto",
 ): void {
   const rows = strip[0].rows;
@@ -48,7 +51,18 @@ export function assignStrip(
   if (native !== undefined) {
     const cols = Int32Array.from(strip, (b) => b.cols);
     const parts = strip.map((b) => b.data);
-    native.kmeansAssign(parts, cols, rows, centres, k, labels, acc?.partial ?? null, acc?.inertia ?? false);
+    const { partial, inertia, distances } = acc;
+    native.kmeansAssign(
+      parts,
+      cols,
+      rows,
+      centres,
+      k,
+      labels,
+      partial ?? null,
+      inertia ?? false,
+      distances ?? null,
+    );
     return;
   }
   assignJs(strip, centres, k, labels, acc);
@@ -59,7 +73,7 @@ function assignJs(
   centres: Float64Array,
   k: number,
   labels: Int32Array,
-  acc: Accumulate | undefined,
+  acc: Accumulate,
 ): void {
   const rows = strip[0].rows;
   const m = centres.length / k;
@@ -114,15 +128,17 @@ function assignJs(
       }
     }
     labels[i] = best;
-    if (acc === undefined) continue;
     const p = acc.partial;
-    let col = best * width;
-    for (const block of strip) {
-      const x = block.data;
-      for (let q = i * block.cols; q < (i + 1) * block.cols; q++) p[col++] += x[q];
+    if (p !== undefined) {
+      let col = best * width;
+      for (const block of strip) {
+        const x = block.data;
+        for (let q = i * block.cols; q < (i + 1) * block.cols; q++) p[col++] += x[q];
+      }
+      p[best * width + m] += 1;
     }
-    p[best * width + m] += 1;
-    if (!acc.inertia) continue;
+    const inertia = p !== undefined && acc.inertia === true;
+    if (!inertia && acc.distances === undefined) continue;
     let total = 0;
     let ci = best * m;
     for (const block of strip) {
@@ -132,6 +148,7 @@ function assignJs(
         total += d * d;
       }
     }
-    p[best * width + m + 1] += total;
+    if (inertia) p[best * width + m + 1] += total;
+    if (acc.distances !== undefined) acc.distances[i] = total;
   }
 }
