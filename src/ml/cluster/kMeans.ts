@@ -89,7 +89,8 @@ function readInit(init: unknown, k: number): InitName | Matrix {
 /**
  * Lloyd's k-means clustering of the rows of a dense DsArray (a sparse x is made dense first, block by
  * block). k-means++ runs on the main thread on at most 2^20 values of x (all rows when they fit, else a
- * uniform random sample of rows); labels, distances and every iteration run as block tasks.
+ * uniform random sample of rows); k-means|| samples candidates from all rows in a few passes of block
+ * tasks; labels, distances and every iteration run as block tasks.
  *
  * @example
  * ```ts
