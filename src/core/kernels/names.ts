@@ -197,8 +197,11 @@ export interface KernelTable {
   "model.denseNetworkGradient": DenseNetworkSpec;
   // KMeans (ml/kMeans.ts): inputs are the centres split by the column blocks of x (`parts` blocks of
   // k x cols_j), then one row strip of x (`parts` blocks).
-  /** One Lloyd step on the strip: k x (m + 2), per centre the sum of its points, their count and inertia. */
-  "ml.kmeans.partial": { parts: number };
+  /**
+   * One Lloyd step on the strip: k x (m + 2), per centre the sum of its points, their count and (when
+   * `inertia`, else 0) their squared distances summed.
+   */
+  "ml.kmeans.partial": { parts: number; inertia: boolean };
   /** The closest centre of each row (ties to the lowest index): rows x 1. */
   "ml.kmeans.labels": { parts: number };
   /** Euclidean distance of each row to each centre: rows x k. */
@@ -254,6 +257,14 @@ export interface KernelTable {
   "ml.comoments.partial": Record<string, never>;
   /** Partials of disjoint rows merged into one (Chan, Golub and LeVeque's pairwise update). */
   "ml.comoments.merge": Record<string, never>;
+  // k-means|| (ml/cluster/kMeansParallel.ts): `parts` column blocks of candidates (c x cols_j) and of the
+  // strip, as the KMeans kernels; a round samples row i when uniformAt(key, rowOffset + i) < scale · cost_i.
+  /** The strip's costs against the candidates (min with the previous costs, the last input, when `previous`): rows x 1, and their sum 1 x 1. */
+  "ml.kmeans.cost": { parts: number; previous: boolean };
+  /** How many rows of the strip (input: its costs) a round samples: 1 x 1. */
+  "ml.kmeans.sampleCount": { key: number; rowOffset: number; scale: number };
+  /** The sampled rows (inputs: the costs, then the strip): count x m. */
+  "ml.kmeans.sampleRows": { parts: number; key: number; rowOffset: number; scale: number; count: number };
 }
 
 export type KernelName = keyof KernelTable;

@@ -16,6 +16,7 @@ import { textParse } from "./io/textParse.ts";
 import { textScan } from "./io/textScan.ts";
 import { textWrite } from "./io/textWrite.ts";
 import { kmeansDistances, kmeansFarthest, kmeansLabels, kmeansPartial } from "./ml/kMeans.ts";
+import { kmeansCost, kmeansSampleCount, kmeansSampleRows } from "./ml/kMeansParallel.ts";
 import { logisticClasses, logisticLossGrad, logisticPredict } from "./ml/logistic.ts";
 import { neighborsMerge, neighborsPartial, neighborsVote } from "./ml/neighbors.ts";
 import { comomentsMerge, comomentsPartial } from "./ml/comoments.ts";
@@ -98,4 +99,7 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("ml.neighbors.vote", neighborsVote);
   registerKernel("ml.comoments.partial", comomentsPartial);
   registerKernel("ml.comoments.merge", comomentsMerge);
+  registerKernel("ml.kmeans.cost", kmeansCost);
+  registerKernel("ml.kmeans.sampleCount", kmeansSampleCount);
+  registerKernel("ml.kmeans.sampleRows", kmeansSampleRows);
 }
