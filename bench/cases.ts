@@ -24,7 +24,8 @@ export type CaseKind =
   | "sparse-matmul"
   | "linear-regression"
   | "kmeans"
-  | "logistic-regression";
+  | "logistic-regression"
+  | "pca";
 
 /** One case, serialisable to JSON for the Python side. */
 export interface CaseSpec {
@@ -55,6 +56,8 @@ export interface CaseSpec {
   readonly density?: number;
   /** kmeans: clusters. */
   readonly clusters?: number;
+  /** pca: components kept. */
+  readonly components?: number;
   /** sparse-matmul: columns of the dense right operand. */
   readonly denseCols?: number;
   /** The memory floor; null when there is none (dense algebra: BLAS peak; per-task cost). */
@@ -89,6 +92,8 @@ export interface CaseOptions {
   readonly kmeans: { rows: number; cols: number; blockRows: number; k: number; iterations: number };
   /** logistic-regression: make_classification's x (rows x cols, two classes) and y, in blocks of blockRows rows. */
   readonly logistic: { rows: number; cols: number; blockRows: number };
+  /** pca: x is rows x cols in blocks of blockRows x cols, `components` kept. */
+  readonly pca: { rows: number; cols: number; blockRows: number; components: number };
   /** gram: x is rows x cols in blocks of blockRows x cols (default 200,000 x 200 in 10,000-row blocks). */
   readonly gram: { rows: number; cols: number; blockRows: number; rounds: number; loopRounds: number };
   /** waves: `blocks` blocks of side x side, `waves` rounds of y = y + 1 (default 1,000 of 100x100, 50). */
@@ -124,6 +129,7 @@ export const CASE_NAMES = [
   "linear-regression",
   "kmeans",
   "logistic-regression",
+  "pca",
 ] as const;
 
 const F64 = 8;
@@ -389,6 +395,21 @@ export function buildCases(o: CaseOptions): CaseSpec[] {
       noFloor: "none (iterations: one pass over x per evaluation)",
       ioBytes: F64 * o.logistic.rows * (o.logistic.cols + 1),
       inputBytes: F64 * o.logistic.rows * (o.logistic.cols + 1),
+    },
+    {
+      name: "pca",
+      kind: "pca",
+      shape: [o.pca.rows, o.pca.cols],
+      block: [o.pca.blockRows, o.pca.cols],
+      seed: 31,
+      peers: true,
+      components: o.pca.components,
+      peerLabels: { numpy: "sklearn.decomposition.PCA (svd_solver auto)", dask: "not run" },
+      description: `await new PCA({ nComponents: ${o.pca.components} }).fit(x), x ${fmtShape([o.pca.rows, o.pca.cols])} in ${fmtShape([o.pca.blockRows, o.pca.cols])} blocks; numpy column: scikit-learn's PCA(n_components=${o.pca.components}) with its default solver`,
+      // Reads x for the means, for the covariance (writing the centred x once) and for the sign rule.
+      floor: { rate: "read", bytes: F64 * o.pca.rows * o.pca.cols },
+      ioBytes: F64 * o.pca.rows * o.pca.cols,
+      inputBytes: F64 * o.pca.rows * o.pca.cols,
     },
     {
       ...gramBase,

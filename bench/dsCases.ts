@@ -301,6 +301,20 @@ export function dsfabricCase(api: DsfabricApi, c: CaseSpec): DsfabricCase {
         },
       };
     }
+    case "pca": {
+      const Model = api.ml.PCA;
+      if (Model === undefined) throw new Error("dsfabric/ml lacks PCA");
+      const k = c.components ?? 10;
+      const x = rand([n, m], c.seed);
+      return {
+        inputs: [x],
+        run: async () => {
+          const model = await new Model({ nComponents: k }).fit(x);
+          if (model.nComponents !== k) throw new Error(`pca kept ${model.nComponents} components, not ${k}`);
+          return null;
+        },
+      };
+    }
     case "waves": {
       const y0 = rand([n, m], c.seed);
       need(y0, ["add"]);

@@ -69,6 +69,9 @@ export interface BenchMl {
     readonly solver: string;
     fit(x: BenchArray, y: BenchArray): Promise<{ nIter: number }>;
   };
+  readonly PCA?: new (options: { nComponents: number }) => {
+    fit(x: BenchArray): Promise<{ nComponents: number }>;
+  };
 }
 
 export interface DsfabricApi {

@@ -141,6 +141,8 @@ export function sizes(o: Options): Sizes {
     },
     // The logistic regression issue's: 500,000 x 100, two classes (quick: / 16 rows).
     logistic: { rows: 500_000 / q ** 2, cols: 100, blockRows: Math.floor(31_250 / q ** 2) },
+    // The PCA issue's case: 1,000,000 x 100, 10 components (quick: / 16 rows).
+    pca: { rows: 1_000_000 / q ** 2, cols: 100, blockRows: Math.floor(62_500 / q ** 2), components: 10 },
     // Quick: the same 1,000 blocks per wave, fewer waves.
     waves: { blocks: 1000, side: 100, waves: o.quick ? 10 : 50 },
     // The loaders issue's sizes: a 1,000,000 x 20 CSV (~260 MB) and a 1 GiB .npy; quick: / 16.

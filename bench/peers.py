@@ -192,6 +192,11 @@ def numpy_case(case, seed):
 
         y_file = case["file"][: -len(".npy")] + ".y.npy"
         return (lambda: (np.load(case["file"]), np.load(y_file).ravel()), fit)
+    if kind == "pca":
+        from sklearn.decomposition import PCA
+
+        k = int(case["components"])
+        return (lambda: (rand((n, m), seed),), lambda xs: PCA(n_components=k).fit(xs[0]))
     if kind == "linear-regression":
         from sklearn.linear_model import LinearRegression
 
@@ -295,7 +300,7 @@ def dask_case(case, seed, cores):
             lambda: (case["file"],),
             lambda f: da.from_array(np.load(f[0], mmap_mode="r"), chunks=block).persist(**opts),
         )
-    if kind in ("linear-regression", "kmeans", "logistic-regression"):
+    if kind in ("linear-regression", "kmeans", "logistic-regression", "pca"):
         raise NotApplicable("no dask-ml here; the peer is scikit-learn (numpy column)")
     if kind in ("load-svmlight", "sparse-matmul"):
         raise NotApplicable("dask has no svmlight reader; the peer is scikit-learn / scipy (numpy column)")

@@ -8,7 +8,8 @@
         "src/dsfabric_vm.c",
         "src/dsfabric_vm_sum.c",
         "src/dsfabric_copy.c",
-        "src/dsfabric_csr.c"
+        "src/dsfabric_csr.c",
+        "src/dsfabric_kmeans.c"
       ],
       "include_dirs": ["<!@(node -p \"(process.env.DSFABRIC_BLAS_INCLUDE || '').split(':').filter(Boolean).join(' ')\")"],
       "cflags": [

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "dsfabric_csr.h"
+#include "dsfabric_kmeans.h"
 #include "dsfabric_stream.h"
 
 #define MAX_ARGS 16
@@ -430,5 +431,7 @@ NAPI_MODULE_INIT() {
   NAPI_CALL(env, dsf_stream_register(env, exports));
   /* The sparse (CSR) x dense product; see dsfabric_csr.c. */
   NAPI_CALL(env, dsf_csr_register(env, exports));
+  /* KMeans' fused assignment and accumulation; see dsfabric_kmeans.c. */
+  NAPI_CALL(env, dsf_kmeans_register(env, exports));
   return exports;
 }

@@ -60,3 +60,13 @@ export function checkSaved<O, S>(name: string, json: unknown): SavedModel<O, S> 
   }
   return saved as SavedModel<O, S>;
 }
+
+/**
+ * What model selection needs of an estimator (LinearRegression, KMeans, LogisticRegression, ... satisfy
+ * it): `fit` resolves to the estimator itself, `score` to one number where higher is better (R² for a
+ * regressor, accuracy for a classifier, minus the inertia for KMeans). Unsupervised estimators ignore `y`.
+ */
+export interface Estimator {
+  fit(x: DsArray<Block>, y?: DsArray<Block>): Promise<this>;
+  score(x: DsArray<Block>, y?: DsArray<Block>): Promise<number>;
+}

@@ -195,6 +195,28 @@ for (const be of backends) {
     assertClose(be.syrk(big).data, refGemm(big, big, false, true, 1, 0), 1e-12 * 10, "syrk 300x9");
   });
 
+  test(`${be.name}: syrk accumulates into a given symmetric c (beta)`, () => {
+    fc.assert(
+      fc.property(dims, dims, fc.boolean(), fc.integer(), (r, c, trans, seed) => {
+        const a = randomMatrix(r, c, seed, 2);
+        const n = trans ? c : r;
+        const s = randomMatrix(n, 3, seed + 1, 1);
+        const before = be.syrk(s); // a symmetric n x n start
+        const start = Float64Array.from(before.data);
+        const out = be.syrk(a, { trans, alpha: 1.5, beta: 0.5, c: before });
+        assert.equal(out, before);
+        const want = refGemm(a, a, trans, !trans, 1.5, 0).map((v, i) => v + 0.5 * start[i]);
+        assertClose(out.data, want, 1e-12 * (r + c + 3), "syrk with beta");
+        for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) assert.equal(out.get(i, j), out.get(j, i));
+      }),
+      { numRuns: 60 },
+    );
+    assert.throws(
+      () => be.syrk(Matrix.zeros(4, 3), { trans: true, c: Matrix.zeros(4, 4) }),
+      /syrk: c is 4x4 but the product is 3x3/,
+    );
+  });
+
   test(`${be.name}: setBlasThreads validates its argument`, () => {
     assert.throws(() => be.setBlasThreads(0), ArgumentError);
     assert.throws(() => be.setBlasThreads(1.5), ArgumentError);

@@ -181,7 +181,7 @@ describeEachExecutor("KMeans", () => {
     assert.throws(() => new KMeans({ nClusters: 2.5 }), ArgumentError);
     assert.throws(
       () => new KMeans({ init: "kmeans" as never }),
-      /init must be "k-means\+\+", "random" or a Matrix/,
+      /init must be "k-means\+\+", "k-means\|\|", "random" or a Matrix/,
     );
     assert.throws(
       () => new KMeans({ nClusters: 3, init: [[0, 0]] }),

@@ -197,8 +197,11 @@ export interface KernelTable {
   "model.denseNetworkGradient": DenseNetworkSpec;
   // KMeans (ml/kMeans.ts): inputs are the centres split by the column blocks of x (`parts` blocks of
   // k x cols_j), then one row strip of x (`parts` blocks).
-  /** One Lloyd step on the strip: k x (m + 2), per centre the sum of its points, their count and inertia. */
-  "ml.kmeans.partial": { parts: number };
+  /**
+   * One Lloyd step on the strip: k x (m + 2), per centre the sum of its points, their count and (when
+   * `inertia`, else 0) their squared distances summed.
+   */
+  "ml.kmeans.partial": { parts: number; inertia: boolean };
   /** The closest centre of each row (ties to the lowest index): rows x 1. */
   "ml.kmeans.labels": { parts: number };
   /** Euclidean distance of each row to each centre: rows x k. */
@@ -234,6 +237,34 @@ export interface KernelTable {
     classes: number[];
     output: "decision" | "proba" | "logProba" | "label";
   };
+  // NearestNeighbors (ml/neighbors.ts): a partial is rows x 2k, per query row the k smallest squared
+  // distances (ascending, ties to the lower index) then their global fitted-row indices, +Infinity padded.
+  /** Inputs: a query strip then a fitted strip (`parts` column blocks each, blocked alike): its partial. */
+  "ml.neighbors.partial": {
+    parts: number;
+    k: number;
+    rowOffset: number;
+    queryOffset: number;
+    excludeSelf: boolean;
+  };
+  /** Partials of the same query rows merged: one partial, or with `finish` [distances, indices] (rows x k). */
+  "ml.neighbors.merge": { k: number; finish: boolean };
+  /** [distances, indices, class number of every fitted row (n x 1)]: class probabilities or the label. */
+  "ml.neighbors.vote": { classes: number[]; weights: "uniform" | "distance"; output: "proba" | "label" };
+  // Co-moments (ml/comoments.ts) of a row strip's blocks side by side: (p + 2) x p partials of
+  // [count; means; Σ (z - mean)(z - mean)ᵀ] for p columns.
+  /** One row strip's partial, from its blocks (all with the same rows), in one pass. */
+  "ml.comoments.partial": Record<string, never>;
+  /** Partials of disjoint rows merged into one (Chan, Golub and LeVeque's pairwise update). */
+  "ml.comoments.merge": Record<string, never>;
+  // k-means|| (ml/cluster/kMeansParallel.ts): `parts` column blocks of candidates (c x cols_j) and of the
+  // strip, as the KMeans kernels; a round samples row i when uniformAt(key, rowOffset + i) < scale · cost_i.
+  /** The strip's costs against the candidates (min with the previous costs, the last input, when `previous`): rows x 1, and their sum 1 x 1. */
+  "ml.kmeans.cost": { parts: number; previous: boolean };
+  /** How many rows of the strip (input: its costs) a round samples: 1 x 1. */
+  "ml.kmeans.sampleCount": { key: number; rowOffset: number; scale: number };
+  /** The sampled rows (inputs: the costs, then the strip): count x m. */
+  "ml.kmeans.sampleRows": { parts: number; key: number; rowOffset: number; scale: number; count: number };
   // Distributed linear algebra (linalg/): the tall-skinny QR tree, the block Jacobi SVD, tiled factorisations.
   /** [block] to [Q (rows x k), R (k x cols)], k = min(rows, cols), R's diagonal non-negative. */
   "linalg.qr.local": Record<string, never>;

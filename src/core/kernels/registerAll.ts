@@ -19,7 +19,10 @@ import { jacobiGram, jacobiRotate, jacobiRotation, maxAbsEntries } from "./linal
 import { qrApply, qrLocal, qrStack } from "./linalg/qr.ts";
 import { tileBackSolve, tileDiagMax, tilePotrf, tileTrsm, tileUpdate } from "./linalg/tiles.ts";
 import { kmeansDistances, kmeansFarthest, kmeansLabels, kmeansPartial } from "./ml/kMeans.ts";
+import { kmeansCost, kmeansSampleCount, kmeansSampleRows } from "./ml/kMeansParallel.ts";
 import { logisticClasses, logisticLossGrad, logisticPredict } from "./ml/logistic.ts";
+import { neighborsMerge, neighborsPartial, neighborsVote } from "./ml/neighbors.ts";
+import { comomentsMerge, comomentsPartial } from "./ml/comoments.ts";
 import { denseNetworkGradient } from "./model/denseNetworkGradient.ts";
 import { argAggregate, argChunk, argCombine } from "./reduce/arg.ts";
 import { foldCombine } from "./reduce/fold.ts";
@@ -94,6 +97,14 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("ml.logistic.lossGrad", logisticLossGrad);
   registerKernel("ml.logistic.predict", logisticPredict);
   registerKernel("ml.logistic.classes", logisticClasses);
+  registerKernel("ml.neighbors.partial", neighborsPartial);
+  registerKernel("ml.neighbors.merge", neighborsMerge);
+  registerKernel("ml.neighbors.vote", neighborsVote);
+  registerKernel("ml.comoments.partial", comomentsPartial);
+  registerKernel("ml.comoments.merge", comomentsMerge);
+  registerKernel("ml.kmeans.cost", kmeansCost);
+  registerKernel("ml.kmeans.sampleCount", kmeansSampleCount);
+  registerKernel("ml.kmeans.sampleRows", kmeansSampleRows);
   registerKernel("linalg.qr.local", qrLocal);
   registerKernel("linalg.qr.stack", qrStack);
   registerKernel("linalg.qr.apply", qrApply);

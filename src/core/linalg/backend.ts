@@ -22,8 +22,11 @@ export interface LinalgBackend {
     x: Float64Array,
     opts?: { trans?: boolean; alpha?: number; beta?: number; y?: Float64Array },
   ): Float64Array;
-  /** trans=false: A*A^T (n x n), trans=true: A^T*A; full symmetric matrix returned. */
-  syrk(a: Matrix, opts?: { trans?: boolean; alpha?: number }): Matrix;
+  /**
+   * trans=false: alpha*A*A^T + beta*C (n x n), trans=true: alpha*A^T*A + beta*C; the full symmetric matrix
+   * returned (C itself when given; it must be symmetric, only its upper triangle is read).
+   */
+  syrk(a: Matrix, opts?: { trans?: boolean; alpha?: number; beta?: number; c?: Matrix }): Matrix;
   cholesky(a: Matrix): Matrix; // lower L with A = L L^T, upper part zero; LinalgError if not PD
   solve(a: Matrix, b: Matrix): Matrix; // general square, LU with partial pivoting (gesv); LinalgError if singular
   solveSpd(a: Matrix, b: Matrix): Matrix; // symmetric positive definite (posv)

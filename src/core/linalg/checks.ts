@@ -52,6 +52,27 @@ export function gemmDims(a: Matrix, b: Matrix, transA: boolean, transB: boolean,
 }
 
 /**
+ * Checks the output of `syrk` (n x n, not sharing memory with a) and returns n.
+ *
+ * @example
+ * ```ts
+ * syrkDims(Matrix.zeros(5, 3), true); // 3
+ * ```
+ */
+export function syrkDims(a: Matrix, trans: boolean, c?: Matrix): number {
+  const n = trans ? a.cols : a.rows;
+  if (c !== undefined) {
+    if (c.rows !== n || c.cols !== n) {
+      throw new ShapeError(
+        `syrk: c is ${shapeOf(c)} but the product is ${n}x${n} (a ${shapeOf(a)}, trans=${trans})`,
+      );
+    }
+    if (overlaps(c.data, a.data)) throw new ArgumentError("syrk: c must not share memory with a");
+  }
+  return n;
+}
+
+/**
  * Checks the shapes of `gemv` and returns the lengths of x and y.
  *
  * @example

@@ -4,7 +4,7 @@
  */
 import { Matrix } from "../matrix.ts";
 import type { GemmOptions, GemvOptions, SyrkOptions } from "./backend.ts";
-import { gemmDims, gemvDims, scaleInPlace } from "./checks.ts";
+import { gemmDims, gemvDims, scaleInPlace, syrkDims } from "./checks.ts";
 import { gemmStrided, strided } from "./jsGemm.ts";
 import type { Strided } from "./jsGemm.ts";
 
@@ -79,8 +79,8 @@ export function jsGemv(a: Matrix, x: Float64Array, opts: GemvOptions = {}): Floa
 const SYRK_TILE = 256;
 
 /**
- * `alpha * A * A^T` (trans = false; A is n x k) or `alpha * A^T * A` (trans = true; A is k x n) as a full
- * symmetric n x n matrix. Computes the upper-triangular tiles with the gemm kernel, then mirrors them, so
+ * `alpha * A * A^T` (trans = false; A is n x k) or `alpha * A^T * A` (trans = true; A is k x n), plus
+ * `beta * C` when C is given (symmetric; its upper triangle is read), as a full symmetric n x n matrix. Computes the upper-triangular tiles with the gemm kernel, then mirrors them, so
  * the result is exactly symmetric and costs about half of a gemm.
  *
  * @example
@@ -91,9 +91,10 @@ const SYRK_TILE = 256;
 export function jsSyrk(a: Matrix, opts: SyrkOptions = {}): Matrix {
   const trans = opts.trans ?? false;
   const alpha = opts.alpha ?? 1;
-  const n = trans ? a.cols : a.rows;
+  const n = syrkDims(a, trans, opts.c);
   const k = trans ? a.rows : a.cols;
-  const c = Matrix.zeros(n, n);
+  const c = opts.c ?? Matrix.zeros(n, n);
+  const beta = opts.c === undefined ? 0 : (opts.beta ?? 0);
   const C = c.data;
   // op(A)(i, p) and op(A)^T(p, j) read the same storage with swapped strides.
   const [rs, cs] = trans ? [1, a.cols] : [a.cols, 1];
@@ -103,7 +104,7 @@ export function jsSyrk(a: Matrix, opts: SyrkOptions = {}): Matrix {
       const nj = Math.min(SYRK_TILE, n - j0);
       const left = strided(a.data, i0 * rs, rs, cs);
       const right = strided(a.data, j0 * rs, cs, rs);
-      gemmStrided(mi, nj, k, alpha, left, right, 0, C, i0 * n + j0, n);
+      gemmStrided(mi, nj, k, alpha, left, right, beta, C, i0 * n + j0, n);
     }
   }
   for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) C[i * n + j] = C[j * n + i];

@@ -6,7 +6,7 @@ import { LinalgError } from "../errors.ts";
 import { Matrix } from "../matrix.ts";
 import type { GemmOptions, GemvOptions, LinalgBackend, SyrkOptions } from "./backend.ts";
 import { requireThreadCount } from "./blasThreads.ts";
-import { gemmDims, gemvDims, requireFinite, requireRhs, requireSquare } from "./checks.ts";
+import { gemmDims, gemvDims, requireFinite, requireRhs, requireSquare, syrkDims } from "./checks.ts";
 import type { NativeAddon } from "./nativeAddon.ts";
 
 const EPS = 2 ** -52;
@@ -76,10 +76,11 @@ export function createNativeBackend(addon: NativeAddon): LinalgBackend {
 
     syrk(a: Matrix, opts: SyrkOptions = {}): Matrix {
       const trans = opts.trans ?? false;
-      const n = trans ? a.cols : a.rows;
+      const n = syrkDims(a, trans, opts.c);
       const k = trans ? a.rows : a.cols;
-      const c = Matrix.zeros(n, n);
-      addon.syrk(trans, n, k, opts.alpha ?? 1, a.data, ld(a.cols), 0, c.data, ld(n));
+      const c = opts.c ?? Matrix.zeros(n, n);
+      const beta = opts.c === undefined ? 0 : (opts.beta ?? 0);
+      addon.syrk(trans, n, k, opts.alpha ?? 1, a.data, ld(a.cols), beta, c.data, ld(n));
       return c;
     },
 

@@ -13,6 +13,7 @@ import type { DsArray } from "../../array/dsArray.ts";
 import { intOption, numberOption, readOptions } from "../../io/options.ts";
 import { checkInput, checkSaved, fitted, vectorOf, type SavedModel } from "../estimator.ts";
 import { kMeansPlusPlus, randomInit, SeededUniform } from "./kMeansInit.ts";
+import { kMeansParallel } from "./kMeansParallel.ts";
 import { distancesOf, farthestPoints, labelsOf, lloydPartial } from "./kMeansTasks.ts";
 
 /** Options of `KMeans` (scikit-learn's `n_clusters`, `init`, `max_iter`, `tol`, `random_state`, `n_init`). */
@@ -20,10 +21,11 @@ export interface KMeansOptions {
   /** How many clusters. Default 8, as scikit-learn. */
   nClusters?: number;
   /**
-   * `"k-means++"` (default), `"random"` (k distinct rows), or the initial centres themselves (a Matrix or
-   * `number[][]` of nClusters x features).
+   * `"k-means++"` (default, as scikit-learn), `"k-means||"` (scalable k-means++: a few distributed sampling
+   * rounds over all of x, then weighted k-means++ on the sampled candidates), `"random"` (k distinct rows),
+   * or the initial centres themselves (a Matrix or `number[][]` of nClusters x features).
    */
-  init?: "k-means++" | "random" | Matrix | number[][];
+  init?: InitName | Matrix | number[][];
   /** Most Lloyd iterations per run. Default 300. */
   maxIter?: number;
   /** Relative tolerance: stop when the centres move (squared, summed) by at most tol * mean(var(x, 0)). Default 1e-4. */
@@ -33,6 +35,10 @@ export interface KMeansOptions {
   /** Runs from different initial centres; the one of lowest inertia is kept. Default 10 for "random", else 1 (scikit-learn's "auto"). */
   nInit?: number;
 }
+
+/** The initialisations by name. */
+type InitName = "k-means++" | "k-means||" | "random";
+const INIT_NAMES: readonly unknown[] = ["k-means++", "k-means||", "random"];
 
 interface KMeansState {
   /** nClusters x features, row-major. */
@@ -44,7 +50,7 @@ interface KMeansState {
 
 interface SavedOptions {
   nClusters: number;
-  init: "k-means++" | "random" | number[][];
+  init: InitName | number[][];
   maxIter: number;
   tol: number;
   randomState: number;
@@ -55,8 +61,9 @@ const NAME = "KMeans";
 const KNOWN = ["nClusters", "init", "maxIter", "tol", "randomState", "nInit"];
 
 /** The init option as a Matrix (checked: nClusters rows, finite values), or the strategy's name. */
-function readInit(init: unknown, k: number): "k-means++" | "random" | Matrix {
-  if (init === undefined || init === "k-means++" || init === "random") return init ?? "k-means++";
+function readInit(init: unknown, k: number): InitName | Matrix {
+  if (init === undefined) return "k-means++";
+  if (INIT_NAMES.includes(init)) return init as InitName;
   let m: Matrix | undefined;
   if (init instanceof Matrix) m = new Matrix(init.rows, init.cols, Float64Array.from(init.data));
   else if (
@@ -67,7 +74,7 @@ function readInit(init: unknown, k: number): "k-means++" | "random" | Matrix {
   }
   if (m === undefined) {
     throw new ArgumentError(
-      `${NAME}: init must be "k-means++", "random" or a Matrix of initial centres but was ${JSON.stringify(init)?.slice(0, 80)}`,
+      `${NAME}: init must be "k-means++", "k-means||", "random" or a Matrix of initial centres but was ${JSON.stringify(init)?.slice(0, 80)}`,
     );
   }
   if (m.rows !== k || m.cols === 0) {
@@ -82,7 +89,8 @@ function readInit(init: unknown, k: number): "k-means++" | "random" | Matrix {
 /**
  * Lloyd's k-means clustering of the rows of a dense DsArray (a sparse x is made dense first, block by
  * block). k-means++ runs on the main thread on at most 2^20 values of x (all rows when they fit, else a
- * uniform random sample of rows); labels, distances and every iteration run as block tasks.
+ * uniform random sample of rows); k-means|| samples candidates from all rows in a few passes of block
+ * tasks; labels, distances and every iteration run as block tasks.
  *
  * @example
  * ```ts
@@ -95,7 +103,7 @@ function readInit(init: unknown, k: number): "k-means++" | "random" | Matrix {
  */
 export class KMeans {
   readonly nClusters: number;
-  readonly init: "k-means++" | "random" | Matrix;
+  readonly init: InitName | Matrix;
   readonly maxIter: number;
   readonly tol: number;
   readonly randomState: number;
@@ -172,9 +180,9 @@ export class KMeans {
     if (this.init instanceof Matrix)
       return new Matrix(this.init.rows, this.init.cols, Float64Array.from(this.init.data));
     const rng = new SeededUniform(this.randomState, run);
-    return this.init === "random"
-      ? randomInit(x, this.nClusters, rng)
-      : kMeansPlusPlus(x, this.nClusters, rng);
+    if (this.init === "random") return randomInit(x, this.nClusters, rng);
+    if (this.init === "k-means||") return kMeansParallel(`${NAME}.fit`, x, this.nClusters, rng);
+    return kMeansPlusPlus(x, this.nClusters, rng);
   }
 
   /** One run of Lloyd's algorithm from `start`. */
@@ -186,7 +194,7 @@ export class KMeans {
     let iter = 0;
     while (iter < this.maxIter) {
       iter++;
-      const p = await lloydPartial(`${NAME}.fit`, x, centres);
+      const p = await lloydPartial(`${NAME}.fit`, x, centres, false);
       const sums = Matrix.zeros(k, m);
       const counts = new Float64Array(k);
       for (let c = 0; c < k; c++) {
@@ -208,7 +216,7 @@ export class KMeans {
       centres = next;
       if (shift <= tolerance) break;
     }
-    const final = await lloydPartial(`${NAME}.fit`, x, centres);
+    const final = await lloydPartial(`${NAME}.fit`, x, centres, true);
     let inertia = 0;
     for (let c = 0; c < k; c++) inertia += final.data[c * width + m + 1];
     return { clusterCenters: Array.from(centres.data), inertia, nIter: iter, nFeaturesIn: m };
@@ -266,7 +274,7 @@ export class KMeans {
   /** Minus the inertia of x: the sum of squared distances of its rows to their closest centre, negated. */
   async score(x: DsArray<Block>): Promise<number> {
     const s = fitted(NAME, "score", this.state);
-    const p = await lloydPartial(`${NAME}.score`, this.denseInput("score", x, s), this.clusterCenters);
+    const p = await lloydPartial(`${NAME}.score`, this.denseInput("score", x, s), this.clusterCenters, true);
     let inertia = 0;
     for (let c = 0; c < this.nClusters; c++) inertia += p.data[c * (s.nFeaturesIn + 2) + s.nFeaturesIn + 1];
     return -inertia;

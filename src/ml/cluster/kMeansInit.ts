@@ -82,19 +82,35 @@ export async function kMeansPlusPlus(x: DsArray, k: number, rng: SeededUniform):
           x,
           distinctIndices(n, sampleRows, rng).sort((a, b) => a - b),
         );
-  const s = sample.data;
-  const rows = sample.rows;
+  return plusPlusRows(sample, undefined, k, rng);
+}
+
+/**
+ * Greedy k-means++ on the rows of `points` (in memory), each row counting `weights[i]` times (all once when
+ * undefined): the first centre drawn in proportion to the weights, the next ones as `kMeansPlusPlus` does
+ * with every squared distance weighted. k-means|| runs it on its weighted candidates.
+ */
+export function plusPlusRows(
+  points: Matrix,
+  weights: Float64Array | undefined,
+  k: number,
+  rng: SeededUniform,
+): Matrix {
+  const s = points.data;
+  const rows = points.rows;
+  const m = points.cols;
+  const w = (i: number, v: number): number => (weights === undefined ? v : weights[i] * v);
   const trials = 2 + Math.floor(Math.log(k));
   const centres = Matrix.zeros(k, m);
   const c = centres.data;
-  const first = rng.below(rows);
+  const first = weights === undefined ? rng.below(rows) : weightedPick(weights, rng);
   c.set(s.subarray(first * m, (first + 1) * m), 0);
   let closest: Float64Array = Float64Array.from({ length: rows }, (_, i) => squaredDistance(s, i, c, 0, m));
-  let potential = closest.reduce((a, b) => a + b, 0);
+  let potential = closest.reduce((a, b, i) => a + w(i, b), 0);
   const cumulative = new Float64Array(rows);
   for (let j = 1; j < k; j++) {
     let running = 0;
-    for (let i = 0; i < rows; i++) cumulative[i] = running += closest[i];
+    for (let i = 0; i < rows; i++) cumulative[i] = running += w(i, closest[i]);
     let best: { row: number; potential: number; closest: Float64Array } | undefined;
     for (let t = 0; t < trials; t++) {
       const target = rng.next() * potential;
@@ -104,7 +120,7 @@ export async function kMeansPlusPlus(x: DsArray, k: number, rng: SeededUniform):
       let total = 0;
       for (let i = 0; i < rows; i++) {
         next[i] = Math.min(closest[i], squaredDistance(s, i, s, row, m));
-        total += next[i];
+        total += w(i, next[i]);
       }
       if (best === undefined || total < best.potential) best = { row, potential: total, closest: next };
     }
@@ -114,6 +130,23 @@ export async function kMeansPlusPlus(x: DsArray, k: number, rng: SeededUniform):
     potential = chosen.potential;
   }
   return centres;
+}
+
+/** An index drawn with probability proportional to its (non-negative) weight. */
+function weightedPick(weights: Float64Array, rng: SeededUniform): number {
+  const cumulative = new Float64Array(weights.length);
+  let running = 0;
+  for (let i = 0; i < weights.length; i++) cumulative[i] = running += weights[i];
+  // The first index whose running total passes the target: a zero weight is never picked.
+  const target = rng.next() * running;
+  let lo = 0;
+  let hi = weights.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cumulative[mid] <= target) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.min(lo, weights.length - 1);
 }
 
 /** The first index whose value is >= target (NumPy's `searchsorted`, side "left"). */

@@ -1,8 +1,10 @@
 /**
  * KMeans' tasks over a dense DsArray: one task per row strip (the strip's column blocks and the centres,
- * split the same way, as small input blocks made on the main thread), and a tree of `block.addAll` tasks
- * that merges the strips' partials (reductionTree's grouping, at most SPLIT_EVERY_DEFAULT per task).
+ * split the same way, as small input blocks made on the main thread); the strips' partials are merged on
+ * the main thread in reductionTree's grouping (at most SPLIT_EVERY_DEFAULT at a time), as a tree of
+ * `block.addAll` tasks would.
  */
+import { addAll } from "../../core/kernels/block/addAll.ts";
 import { Matrix } from "../../core/matrix.ts";
 import { gridOfChunks, offsetsOf } from "../../array/blockGrid.ts";
 import { DsArray } from "../../array/dsArray.ts";
@@ -11,7 +13,7 @@ import { BlockRef } from "../../runtime/blockRef.ts";
 import { engine } from "../../runtime/runtime.ts";
 
 /** The centres (k x m) split by `x`'s column blocks, each a computed block. */
-function centreParts(centres: Matrix, x: DsArray): BlockRef[] {
+export function centreParts(centres: Matrix, x: DsArray): BlockRef[] {
   const k = centres.rows;
   const m = centres.cols;
   const colOffsets = offsetsOf(x.grid.colChunks);
@@ -27,49 +29,69 @@ function centreParts(centres: Matrix, x: DsArray): BlockRef[] {
 
 type StripKernel = "ml.kmeans.partial" | "ml.kmeans.labels" | "ml.kmeans.distances";
 
-/** One task per row strip of `x`: its output block (rows x `cols`) for each strip. */
-function perStrip(op: string, kernel: StripKernel, x: DsArray, centres: Matrix, cols: number): BlockRef[] {
+/**
+ * One task per row strip of `x`: its output block (rows x `cols`, or k x (m + 2) for the partial) for each
+ * strip. `inertia` is the partial kernel's attribute (ignored by the others).
+ */
+function perStrip(
+  op: string,
+  kernel: StripKernel,
+  x: DsArray,
+  centres: Matrix,
+  cols: number,
+  inertia = false,
+): BlockRef[] {
   const parts = centreParts(centres, x);
   const eng = engine();
   const k = centres.rows;
   const m = centres.cols;
   return x.blocks().map((strip, i) => {
-    const rows = kernel === "ml.kmeans.partial" ? k : x.grid.rowChunks[i];
-    const [ref] = eng.submit({
-      op,
-      kernel,
-      attrs: { parts: parts.length },
-      inputs: [...parts, ...strip],
-      outputs: [[rows, kernel === "ml.kmeans.partial" ? m + 2 : cols]],
-      blockIndex: [i, 0],
-    });
+    const inputs = [...parts, ...strip];
+    const blockIndex: [number, number] = [i, 0];
+    const [ref] =
+      kernel === "ml.kmeans.partial"
+        ? eng.submit({
+            op,
+            kernel,
+            attrs: { parts: parts.length, inertia },
+            inputs,
+            outputs: [[k, m + 2]],
+            blockIndex,
+          })
+        : eng.submit({
+            op,
+            kernel,
+            attrs: { parts: parts.length },
+            inputs,
+            outputs: [[x.grid.rowChunks[i], cols]],
+            blockIndex,
+          });
     return ref;
   });
 }
 
 /**
  * The whole array's k x (m + 2) partial for `centres`: per centre the sum of the points closest to it, their
- * count and their squared distances summed.
+ * count and (when `inertia`, else 0: Lloyd's iterations do not need it) their squared distances summed.
+ * The strips' partials are a few KB each, so the main thread adds them, in the grouping of a
+ * `block.addAll` tree (the same values bit for bit): a tree of tasks would cost a worker round trip per
+ * level in every iteration, which is most of an iteration on small strips.
  */
-export async function lloydPartial(op: string, x: DsArray, centres: Matrix): Promise<Matrix> {
-  let level = perStrip(op, "ml.kmeans.partial", x, centres, 0);
-  const eng = engine();
-  const shape: [number, number] = [centres.rows, centres.cols + 2];
+export async function lloydPartial(
+  op: string,
+  x: DsArray,
+  centres: Matrix,
+  inertia: boolean,
+): Promise<Matrix> {
+  const refs = perStrip(op, "ml.kmeans.partial", x, centres, 0, inertia);
+  let level = (await Promise.all(refs.map(async (r) => r.ready))) as Matrix[];
   for (const groups of reductionTree(level.length, SPLIT_EVERY_DEFAULT)) {
     const previous = level;
-    level = groups.map(([start, end]) => {
-      if (end - start === 1) return previous[start];
-      const [ref] = eng.submit({
-        op,
-        kernel: "block.addAll",
-        attrs: {},
-        inputs: previous.slice(start, end),
-        outputs: [shape],
-      });
-      return ref;
-    });
+    level = groups.map(([start, end]) =>
+      end - start === 1 ? previous[start] : addAll(previous.slice(start, end)),
+    );
   }
-  return (await level[0].ready) as Matrix;
+  return level[0];
 }
 
 /** The closest centre of every row: an n x 1 DsArray blocked like `x`'s rows. */

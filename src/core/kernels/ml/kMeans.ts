@@ -2,38 +2,22 @@
  * KMeans' block kernels (Lloyd's algorithm, as scikit-learn's `lloyd_iter_chunked_dense`). Every kernel
  * takes the same inputs: the centres split by the column blocks of x (`parts` blocks of k x cols_j), then
  * one row strip of x (`parts` blocks of rows x cols_j). A point goes to the centre that minimises
- * ||c||² - 2 x·c (one gemm per column block; ties to the lowest centre index, as scikit-learn's first
- * minimum); squared distances that are reported (inertia, farthest points) are summed exactly as
- * Σ (x - c)², as scikit-learn's `_inertia` does, so they never come out negative.
+ * ||c||² - 2 x·c (kMeansAssign.ts: ties to the lowest centre index, as scikit-learn's first minimum);
+ * squared distances that are reported (inertia, farthest points) are summed exactly as Σ (x - c)², as
+ * scikit-learn's `_inertia` does, so they never come out negative.
  */
 import { linalg } from "../../linalg/selectBackend.ts";
-import { Matrix } from "../../matrix.ts";
+import type { Matrix } from "../../matrix.ts";
 import type { Kernel } from "../registry.ts";
+import { assignStrip, joinCentres } from "./kMeansAssign.ts";
 
-/** Which centre each row of the strip is closest to. */
+/** Labels scratch of the partial kernel, reused by every call on this thread (the labels are not returned). */
+let scratch = new Int32Array(0);
+
+/** Which centre each row of the strip is closest to (the fused kernel of kMeansAssign.ts, labels only). */
 function assign(centres: readonly Matrix[], strip: readonly Matrix[]): Int32Array {
-  const rows = strip[0].rows;
-  const k = centres[0].rows;
-  const backend = linalg();
-  const cross = new Matrix(rows, k, new Float64Array(rows * k));
-  for (let j = 0; j < strip.length; j++) {
-    backend.gemm(strip[j], centres[j], { transB: true, alpha: -2, beta: 1, c: cross });
-  }
-  const norms = centreNorms(centres);
-  const labels = new Int32Array(rows);
-  const d = cross.data;
-  for (let i = 0; i < rows; i++) {
-    let best = 0;
-    let bestValue = d[i * k] + norms[0];
-    for (let c = 1; c < k; c++) {
-      const v = d[i * k + c] + norms[c];
-      if (v < bestValue) {
-        bestValue = v;
-        best = c;
-      }
-    }
-    labels[i] = best;
-  }
+  const labels = new Int32Array(strip[0].rows);
+  assignStrip(strip, joinCentres(centres), centres[0].rows, labels);
   return labels;
 }
 
@@ -50,48 +34,23 @@ function centreNorms(centres: readonly Matrix[]): Float64Array {
   return norms;
 }
 
-/** Σ (x_i - c)² over the features of row `i` of the strip. */
-function squaredDistance(centres: readonly Matrix[], strip: readonly Matrix[], i: number, c: number): number {
-  let total = 0;
-  for (let j = 0; j < strip.length; j++) {
-    const cols = strip[j].cols;
-    const x = strip[j].data;
-    const cd = centres[j].data;
-    for (let t = 0; t < cols; t++) {
-      const diff = x[i * cols + t] - cd[c * cols + t];
-      total += diff * diff;
-    }
-  }
-  return total;
-}
-
 function split(inputs: readonly Matrix[], parts: number): [Matrix[], Matrix[]] {
   return [inputs.slice(0, parts), inputs.slice(parts, 2 * parts)];
 }
 
 /**
  * One Lloyd step on one row strip: a k x (m + 2) partial whose row c holds the sum of the points assigned
- * to centre c (m values), their count, and their squared distances to c summed (the strip's share of the
- * inertia). Partials of all strips add up (`block.addAll`) to the whole array's.
+ * to centre c (m values), their count, and (when `inertia`, else 0) their squared distances to c summed
+ * (the strip's share of the inertia). Partials of all strips add up (`block.addAll`) to the whole array's.
+ * The assignment and the accumulation are one fused pass (kMeansAssign.ts, native when built).
  */
-export const kmeansPartial: Kernel<"ml.kmeans.partial"> = (inputs, { parts }, out) => {
+export const kmeansPartial: Kernel<"ml.kmeans.partial"> = (inputs, { parts, inertia }, out) => {
   const [centres, strip] = split(inputs, parts);
-  const labels = assign(centres, strip);
   const k = centres[0].rows;
   const m = strip.reduce((s, b) => s + b.cols, 0);
-  const width = m + 2;
-  const partial = out.zeros(0, k, width);
-  const p = partial.data;
-  for (let i = 0; i < labels.length; i++) {
-    const c = labels[i];
-    let col = c * width;
-    for (const block of strip) {
-      const x = block.data;
-      for (let t = i * block.cols; t < (i + 1) * block.cols; t++) p[col++] += x[t];
-    }
-    p[c * width + m] += 1;
-    p[c * width + m + 1] += squaredDistance(centres, strip, i, c);
-  }
+  const partial = out.zeros(0, k, m + 2);
+  if (scratch.length < strip[0].rows) scratch = new Int32Array(strip[0].rows);
+  assignStrip(strip, joinCentres(centres), k, scratch, { partial: partial.data, inertia });
   return [partial];
 };
 
@@ -137,9 +96,10 @@ export const kmeansDistances: Kernel<"ml.kmeans.distances"> = (inputs, { parts }
  */
 export const kmeansFarthest: Kernel<"ml.kmeans.farthest"> = (inputs, { parts, count, rowOffset }, out) => {
   const [centres, strip] = split(inputs, parts);
-  const labels = assign(centres, strip);
+  const labels = new Int32Array(strip[0].rows);
+  const distances = new Float64Array(labels.length);
+  assignStrip(strip, joinCentres(centres), centres[0].rows, labels, { distances });
   const m = strip.reduce((s, b) => s + b.cols, 0);
-  const distances = Array.from(labels, (c, i) => squaredDistance(centres, strip, i, c));
   const order = Array.from(labels, (_, i) => i).sort((a, b) => distances[b] - distances[a] || a - b);
   const width = m + 3;
   const result = out.take(0, count, width);
