@@ -10,6 +10,12 @@ import { kron } from "./ops/kron.ts";
 import { matmul } from "./ops/matmul.ts";
 import { denseArgument, denseOperand } from "./ops/sparse.ts";
 import { DsArray } from "./dsArray.ts";
+import { cholesky } from "./linalg/cholesky.ts";
+import { qr } from "./linalg/qr.ts";
+import { randomSvd } from "./linalg/randomSvd.ts";
+import { solve } from "./linalg/solve.ts";
+import { svd } from "./linalg/svd.ts";
+import { tsqr } from "./linalg/tsqr.ts";
 import type { Operand } from "./elementwise.ts";
 import type { Block } from "../core/block.ts";
 import type { CsrMatrix } from "../core/csrMatrix.ts";
@@ -56,4 +62,10 @@ export const ds = {
   applyAlongAxis: denseApply,
   matmul,
   kron: denseKron,
+  tsqr,
+  qr,
+  svd,
+  randomSvd,
+  cholesky,
+  solve,
 };

@@ -265,6 +265,34 @@ export interface KernelTable {
   "ml.kmeans.sampleCount": { key: number; rowOffset: number; scale: number };
   /** The sampled rows (inputs: the costs, then the strip): count x m. */
   "ml.kmeans.sampleRows": { parts: number; key: number; rowOffset: number; scale: number; count: number };
+  // Distributed linear algebra (linalg/): the tall-skinny QR tree, the block Jacobi SVD, tiled factorisations.
+  /** [block] to [Q (rows x k), R (k x cols)], k = min(rows, cols), R's diagonal non-negative. */
+  "linalg.qr.local": Record<string, never>;
+  /** R factors stacked by rows to [Q (Σ rows x k), R (k x cols)], R's diagonal non-negative. */
+  "linalg.qr.stack": Record<string, never>;
+  /** [child Q, parent Q] to child Q · parent Q[offset : offset + child Q's columns, :]. */
+  "linalg.qr.apply": { offset: number };
+  /** Row blocks of one or two column blocks to the Gram matrix of the pair. */
+  "linalg.jacobi.gram": Record<string, never>;
+  /**
+   * A pair's partial Gram matrices (summed) to [J (orthogonal rotation), largest cosine between two columns
+   * (1 x 1)]; columns of squared norm <= floor count as zero.
+   */
+  "linalg.jacobi.rotation": { tol: number; floor: number };
+  /** Row blocks of the pair and J to the same row blocks of [A_i A_j] · J. */
+  "linalg.jacobi.rotate": Record<string, never>;
+  /** A block to 1 x cols: each column's signed entry of largest magnitude. */
+  "linalg.maxAbsEntries": Record<string, never>;
+  /** A diagonal tile to its lower Cholesky factor; `offset` is the tile's first global row (for errors). */
+  "linalg.tile.potrf": { offset: number };
+  /** [A_ik, L_kk] to X with X · L_kkᵀ = A_ik. */
+  "linalg.tile.trsm": Record<string, never>;
+  /** [C, A, B] to C - A · Bᵀ. */
+  "linalg.tile.update": Record<string, never>;
+  /** Square tiles to 1 x 1: their largest |diagonal entry|. */
+  "linalg.tile.diagMax": Record<string, never>;
+  /** [R_ii, Y_i, scale, R_ij, X_j, ...] to R_ii⁻¹ (Y_i - Σ R_ij X_j); singular R_ii is a LinalgError. */
+  "linalg.tile.backSolve": { n: number; offset: number; op: string };
 }
 
 export type KernelName = keyof KernelTable;

@@ -15,6 +15,9 @@ import { svmlightParse, svmlightScan } from "./io/svmlight.ts";
 import { textParse } from "./io/textParse.ts";
 import { textScan } from "./io/textScan.ts";
 import { textWrite } from "./io/textWrite.ts";
+import { jacobiGram, jacobiRotate, jacobiRotation, maxAbsEntries } from "./linalg/jacobi.ts";
+import { qrApply, qrLocal, qrStack } from "./linalg/qr.ts";
+import { tileBackSolve, tileDiagMax, tilePotrf, tileTrsm, tileUpdate } from "./linalg/tiles.ts";
 import { kmeansDistances, kmeansFarthest, kmeansLabels, kmeansPartial } from "./ml/kMeans.ts";
 import { kmeansCost, kmeansSampleCount, kmeansSampleRows } from "./ml/kMeansParallel.ts";
 import { logisticClasses, logisticLossGrad, logisticPredict } from "./ml/logistic.ts";
@@ -102,4 +105,16 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("ml.kmeans.cost", kmeansCost);
   registerKernel("ml.kmeans.sampleCount", kmeansSampleCount);
   registerKernel("ml.kmeans.sampleRows", kmeansSampleRows);
+  registerKernel("linalg.qr.local", qrLocal);
+  registerKernel("linalg.qr.stack", qrStack);
+  registerKernel("linalg.qr.apply", qrApply);
+  registerKernel("linalg.jacobi.gram", jacobiGram);
+  registerKernel("linalg.jacobi.rotation", jacobiRotation);
+  registerKernel("linalg.jacobi.rotate", jacobiRotate);
+  registerKernel("linalg.maxAbsEntries", maxAbsEntries);
+  registerKernel("linalg.tile.potrf", tilePotrf);
+  registerKernel("linalg.tile.trsm", tileTrsm);
+  registerKernel("linalg.tile.update", tileUpdate);
+  registerKernel("linalg.tile.diagMax", tileDiagMax);
+  registerKernel("linalg.tile.backSolve", tileBackSolve);
 }
