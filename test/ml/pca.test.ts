@@ -32,7 +32,14 @@ interface Case {
   covariance: number[][];
 }
 
-const cases = pythonJson<Case[]>(
+/** An ill-conditioned x (singular values 1 down to 1e-7) with scikit-learn's singular values and axes. */
+interface Ill {
+  x: string;
+  singularValues: number[];
+  components: number[][];
+}
+
+const { cases, ill } = pythonJson<{ cases: Case[]; ill: Ill }>(
   `import sys, json, numpy as np
 from sklearn.datasets import load_iris, load_diabetes, load_digits, make_regression
 from sklearn.decomposition import PCA
@@ -55,7 +62,13 @@ for name, x, k in data:
         "transformed": t.tolist(), "inverse": p.inverse_transform(t).tolist(), "whitened": w.transform(x[:7]).tolist(),
         "score": float(p.score(x)) if k is not None and x.shape[0] > x.shape[1] else None,
         "covariance": p.get_covariance().tolist()})
-print(json.dumps(out))`,
+q = np.linalg.qr(rng.randn(400, 6))[0]
+w = np.linalg.qr(rng.randn(6, 6))[0]
+x = q @ np.diag(np.logspace(0, -7, 6)) @ w.T + 3.0
+np.save(f"{sys.argv[1]}/ill.npy", x)
+p = PCA(svd_solver="full").fit(x)
+ill = {"x": f"{sys.argv[1]}/ill.npy", "singularValues": p.singular_values_.tolist(), "components": p.components_.tolist()}
+print(json.dumps({"cases": out, "ill": ill}))`,
   [dir],
 );
 
@@ -84,42 +97,57 @@ async function kernelsDuring<T>(body: () => Promise<T>): Promise<{ result: T; ke
 }
 
 describeEachExecutor("PCA", () => {
-  it("matches scikit-learn's PCA (components with their signs, variances, transforms) on its data sets", async () => {
-    for (const [k, c] of cases.entries()) {
-      const [br, bc] = fc.sample(
-        fc.tuple(fc.integer({ min: 2, max: 120 }), fc.integer({ min: 1, max: 30 })),
-        {
-          seed: k,
-          numRuns: 1,
-        },
-      )[0];
-      const x = await ds.loadNpy(c.x, { blockSize: [br, bc] });
-      const opts = c.nComponents === null ? {} : { nComponents: c.nComponents };
-      const pca = await new PCA(opts).fit(x);
-      const what = `${c.name} (blocks ${br}x${bc})`;
-      assert.equal(pca.nComponents, c.k, `${what} nComponents`);
-      assertClose(pca.components.data, c.components.flat(), REL, `${what} components`);
-      assertClose(pca.explainedVariance, c.explainedVariance, REL, `${what} explainedVariance`);
-      assertClose(pca.explainedVarianceRatio, c.ratio, REL, `${what} ratio`);
-      assertClose(pca.singularValues, c.singularValues, REL, `${what} singularValues`);
-      assertClose(pca.mean, c.mean, 1e-12, `${what} mean`);
-      assertClose(
-        [pca.noiseVariance],
-        [c.noiseVariance],
-        REL * Math.max(1, c.explainedVariance[0]),
-        `${what} noise`,
-      );
-      const head = x.slice([0, 7]);
-      const t = pca.transform(head);
-      assertClose((await t.collect()).data, c.transformed.flat(), REL, `${what} transform`);
-      assertClose((await pca.inverseTransform(t).collect()).data, c.inverse.flat(), REL, `${what} inverse`);
-      const white = await new PCA({ ...opts, whiten: true }).fit(x);
-      assertClose((await white.transform(head).collect()).data, c.whitened.flat(), REL, `${what} whiten`);
-      assertClose(pca.getCovariance().data, c.covariance.flat(), REL, `${what} covariance`);
-      if (c.score !== null) {
-        assert.ok(Math.abs((await pca.score(x)) - c.score) <= 1e-9 * Math.abs(c.score), `${what} score`);
+  for (const method of ["eig", "svd"] as const) {
+    it(`matches scikit-learn's PCA (components with their signs, variances, transforms) on its data sets, method "${method}"`, async () => {
+      for (const [k, c] of cases.entries()) {
+        const [br, bc] = fc.sample(
+          fc.tuple(fc.integer({ min: 2, max: 120 }), fc.integer({ min: 1, max: 30 })),
+          {
+            seed: method === "eig" ? k : 100 + k,
+            numRuns: 1,
+          },
+        )[0];
+        const x = await ds.loadNpy(c.x, { blockSize: [br, bc] });
+        const opts = c.nComponents === null ? { method } : { method, nComponents: c.nComponents };
+        const pca = await new PCA(opts).fit(x);
+        const what = `${c.name} (method ${method}, blocks ${br}x${bc})`;
+        assert.equal(pca.nComponents, c.k, `${what} nComponents`);
+        assertClose(pca.components.data, c.components.flat(), REL, `${what} components`);
+        assertClose(pca.explainedVariance, c.explainedVariance, REL, `${what} explainedVariance`);
+        assertClose(pca.explainedVarianceRatio, c.ratio, REL, `${what} ratio`);
+        assertClose(pca.singularValues, c.singularValues, REL, `${what} singularValues`);
+        assertClose(pca.mean, c.mean, 1e-12, `${what} mean`);
+        assertClose(
+          [pca.noiseVariance],
+          [c.noiseVariance],
+          REL * Math.max(1, c.explainedVariance[0]),
+          `${what} noise`,
+        );
+        const head = x.slice([0, 7]);
+        const t = pca.transform(head);
+        assertClose((await t.collect()).data, c.transformed.flat(), REL, `${what} transform`);
+        assertClose((await pca.inverseTransform(t).collect()).data, c.inverse.flat(), REL, `${what} inverse`);
+        const white = await new PCA({ ...opts, whiten: true }).fit(x);
+        assertClose((await white.transform(head).collect()).data, c.whitened.flat(), REL, `${what} whiten`);
+        assertClose(pca.getCovariance().data, c.covariance.flat(), REL, `${what} covariance`);
+        if (c.score !== null) {
+          assert.ok(Math.abs((await pca.score(x)) - c.score) <= 1e-9 * Math.abs(c.score), `${what} score`);
+        }
       }
+    });
+  }
+
+  it('keeps the small singular values of ill-conditioned data with method "svd"', async () => {
+    const x = await ds.loadNpy(ill.x, { blockSize: [37, 4] });
+    const pca = await new PCA({ method: "svd" }).fit(x);
+    // σ relative to itself, not to σmax: QR holds it to ~1e-16·σmax/σ (1e-9 at σ = 1e-7·σmax); the
+    // covariance route squares that ratio (~1e-2 here), which this would catch.
+    for (const [i, want] of ill.singularValues.entries()) {
+      const got = pca.singularValues[i];
+      assert.ok(Math.abs(got - want) <= 1e-7 * want, `singularValues[${i}]: ${got} vs ${want}`);
     }
+    // The last axis is set apart from the one before by a gap of ~1e-6 · σmax: ~1e-10 / 1e-6 = 1e-10.
+    assertClose(pca.components.data, ill.components.flat(), 1e-8, "components");
   });
 
   it("keeps orthonormal axes in descending order and reconstructs x exactly with every component", async () => {
@@ -216,7 +244,14 @@ describeEachExecutor("PCA", () => {
     await assert.rejects(new PCA().fit(x.slice([0, 1])), /x needs at least 2 rows .* but has 1/);
     await assert.rejects(new PCA().fit([[1, 2]] as never), /PCA.fit: x must be a DsArray but was object/);
     await assert.rejects(new PCA().fit(x.set(3, 1, NaN)), /PCA.fit: x contains NaN or an infinity/);
-    await assert.rejects(new PCA({ method: "svd" }).fit(x), /method "svd" is not available yet/);
+    await assert.rejects(
+      new PCA({ method: "svd" }).fit(x.toSparse()),
+      /PCA.fit: method "svd" centres x, which would make this sparse x of shape \[20, 4\] dense; use method "eig"/,
+    );
+    await assert.rejects(
+      new PCA({ method: "svd" }).fit(x.set(3, 1, Infinity)),
+      /PCA.fit: x contains NaN or an infinity/,
+    );
     assert.throws(
       () => pca.transform(ds.ones([3, 5], { blockSize: [3, 5] })),
       /x has 5 features but the PCA was fitted with 4/,

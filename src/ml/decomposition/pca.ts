@@ -11,7 +11,7 @@ import { ds } from "../../array/ds.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { readOptions } from "../../io/options.ts";
 import { checkInput, checkSaved, fitted, rowLike, vectorOf, type SavedModel } from "../estimator.ts";
-import { centredProduct, eigSpectrum, svdComponents } from "./pcaSpectrum.ts";
+import { centredProduct, eigSpectrum, svdSpectrum } from "./pcaSpectrum.ts";
 import { averageLogLikelihood, covarianceOf, precisionOf, scatterAbout, type PcaModel } from "./pcaScore.ts";
 
 /** Options of `PCA` (scikit-learn's `n_components`, `whiten`, `random_state`; `method` picks the solver). */
@@ -23,7 +23,8 @@ export interface PCAOptions {
   nComponents?: number;
   /**
    * `"eig"` (default): eigen-decomposition of the covariance, one pass over the data. `"svd"`: the SVD of
-   * the centred data (more digits for ill-conditioned data); not available yet.
+   * the centred data by a tall-skinny QR (`ds.tsqr`) and the SVD of its small R: two passes, and the digits
+   * of the small singular values of ill-conditioned data; dense x only.
    */
   method?: "eig" | "svd";
   /** Divide the projections by the square roots of the explained variances (unit variance). Default false. */
@@ -202,7 +203,7 @@ export class PCA {
         `${NAME}.fit: nComponents must be at most min(n, m) = ${r} but was ${wanted} (x.shape=[${n},${m}])`,
       );
     }
-    const spectrum = this.method === "eig" ? await eigSpectrum(input) : await svdComponents(input);
+    const spectrum = this.method === "eig" ? await eigSpectrum(input) : await svdSpectrum(input);
     const variance = spectrum.singularValues.map((s) => (s * s) / (n - 1));
     const total = variance.reduce((a, b) => a + b, 0);
     const ratio = variance.map((v) => (total > 0 ? v / total : 0));
