@@ -193,6 +193,28 @@ describeEachExecutor("NearestNeighbors and KNeighborsClassifier", () => {
     assert.deepEqual(await back.predict(q).toArray(), [[2]]);
   });
 
+  it("keep the fitted rows when the caller disposes x, and across a refit", async () => {
+    const x = ds.array([[0], [1], [5], [6], [9]], { blockSize: [2, 1] });
+    const y = ds.array([[1], [1], [2], [2], [2]], { blockSize: [2, 1] });
+    const q = ds.array([[5.4], [0.2]], { blockSize: [1, 1] });
+    const nn = await new NearestNeighbors({ nNeighbors: 2 }).fit(x);
+    const knn = await new KNeighborsClassifier({ nNeighbors: 1 }).fit(x, y);
+    x.dispose();
+    assert.deepEqual(await (await nn.kneighbors(q))[1].toArray(), [
+      [2, 3],
+      [0, 1],
+    ]);
+    assert.deepEqual(await knn.predict(q).toArray(), [[2], [1]]);
+    const other = ds.array([[100], [0.3], [200]], { blockSize: [2, 1] });
+    await nn.fit(other);
+    other.dispose();
+    assert.deepEqual(await (await nn.kneighbors(q))[1].toArray(), [
+      [1, 0],
+      [1, 0],
+    ]);
+    assert.deepEqual(nn.toJSON().state.fitX, [[100], [0.3], [200]]);
+  });
+
   it("reject bad input with one-line errors", async () => {
     const x = ds.array(
       [

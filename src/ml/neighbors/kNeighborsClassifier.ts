@@ -99,7 +99,6 @@ export class KNeighborsClassifier {
         `${NAME}.fit: y must be ${x.shape[0]} x 1 (one label per row of x) but has shape [${target.shape.join(", ")}]`,
       );
     }
-    const rows = await FittedRows.of(NAME, x);
     const yDense = (target.sparse ? target.toDense() : target) as DsArray;
     const { nonFinite } = await labelCounts(`${NAME}.fit`, yDense);
     if (nonFinite > 0) {
@@ -108,6 +107,8 @@ export class KNeighborsClassifier {
       );
     }
     const labels = Array.from((await yDense.collect()).data);
+    const rows = await FittedRows.of(NAME, x);
+    this.state?.rows.release();
     this.state = withLabels(rows, labels);
     return this;
   }

@@ -6,7 +6,7 @@
 import type { Block } from "../../core/block.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { ds } from "../../array/ds.ts";
-import type { DsArray } from "../../array/dsArray.ts";
+import { DsArray } from "../../array/dsArray.ts";
 import { intOption, readOptions } from "../../io/options.ts";
 import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
 import { kNearest, rowsOf, type Neighbors } from "./neighborsTasks.ts";
@@ -47,7 +47,10 @@ export class FittedRows {
     return this.x.shape[0];
   }
 
-  /** x checked (DsArray, at least one row and column), made dense and computed. */
+  /**
+   * x checked (DsArray, at least one row and column), made dense and computed. The rows hold their own
+   * references to x's blocks, so the caller may dispose x after fit; `release` drops them.
+   */
   static async of(name: string, x: DsArray<Block>): Promise<FittedRows> {
     let input = checkInput(name, "fit", x);
     const [n, m] = input.shape;
@@ -55,7 +58,13 @@ export class FittedRows {
       throw new ArgumentError(`${name}.fit: x has no rows or no columns (shape [${n}, ${m}])`);
     if (input.sparse) input = input.toDense();
     // Computed now, so that toJSON can read the rows without waiting.
-    return new FittedRows(await (input as DsArray).persist());
+    const computed = await (input as DsArray).persist();
+    return new FittedRows(DsArray.fromBlocks(computed.grid, computed.blocks()));
+  }
+
+  /** Drops the fitted rows' blocks (a refit replaces them). */
+  release(): void {
+    this.x.dispose();
   }
 
   /** The k nearest fitted rows of every row of q (q undefined: of every fitted row, excluding itself). */
@@ -126,7 +135,9 @@ export class NearestNeighbors {
 
   /** Keeps x (n x features; made dense and computed) as the points to search. */
   async fit(x: DsArray<Block>): Promise<this> {
-    this.rows = await FittedRows.of(NAME, x);
+    const rows = await FittedRows.of(NAME, x);
+    this.rows?.release();
+    this.rows = rows;
     return this;
   }
 
