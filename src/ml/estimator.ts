@@ -69,4 +69,9 @@ export function checkSaved<O, S>(name: string, json: unknown): SavedModel<O, S> 
 export interface Estimator {
   fit(x: DsArray<Block>, y?: DsArray<Block>): Promise<this>;
   score(x: DsArray<Block>, y?: DsArray<Block>): Promise<number>;
+  /**
+   * "classifier" for estimators that predict class labels (scikit-learn's `_estimator_type`): GridSearchCV
+   * then splits a fold count with StratifiedKFold, as scikit-learn's `check_cv` does.
+   */
+  readonly estimatorType?: "classifier";
 }

@@ -28,6 +28,7 @@ export {
   type Fold,
   type CrossValidator,
 } from "./modelSelection/kFold.ts";
+export { StratifiedKFold, type StratifiedKFoldOptions } from "./modelSelection/stratifiedKFold.ts";
 export {
   GridSearchCV,
   type GridSearchCVOptions,

@@ -556,14 +556,49 @@ describeEachExecutor("model selection", () => {
     assert.equal(worst.bestEstimator.nClusters, 2);
   });
 
-  it("GridSearchCV: a failing fit rejects fit with the candidate and fold named", async () => {
+  it("GridSearchCV: a failing fit scores errorScore (NaN by default, ranked last) with a warning, or rejects", async () => {
     const x = ds.array(indexed(12, 2, 0), { blockSize: [5, 2] });
-    // Each train set has 9 or 10 rows: nClusters 11 cannot be fitted.
-    const search = new GridSearchCV(KMeans, { nClusters: [2, 11] }, { cv: new KFold({ nSplits: 4 }) });
-    await assert.rejects(
-      search.fit(x),
-      /GridSearchCV.fit: candidate \{"nClusters":11\} on fold \d failed: KMeans.fit: x has \d+ rows but nClusters is 11/,
+    // Each train set has 9 rows: nClusters 10 cannot be fitted.
+    const grid = { nClusters: [2, 10, 3] };
+    const cv = new KFold({ nSplits: 4 });
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    let search: GridSearchCV<KMeans>;
+    try {
+      search = await new GridSearchCV(KMeans, grid, { cv }).fit(x);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    const failed = warnings.filter((w) => w.name === "FitFailedWarning");
+    assert.equal(failed.length, 1, "one warning for all failed fits");
+    assert.match(
+      failed[0].message,
+      /^4 of 12 fits failed and were scored NaN; the first: GridSearchCV.fit: candidate \{"nClusters":10\} on fold \d failed: KMeans.fit: x has 9 rows but nClusters is 10/,
     );
-    await assert.rejects(search.fit(x, ds.array(indexed(5, 1, 0), { blockSize: [5, 1] })), ShapeError);
+    for (let f = 0; f < 4; f++) assert.ok(Number.isNaN(search.cvResults[`split${f}TestScore`][1]));
+    assert.ok(Number.isNaN(search.cvResults.meanTestScore[1]));
+    assert.equal(search.cvResults.rankTestScore[1], 3, "a NaN mean ranks last");
+    assert.ok(search.cvResults.meanTestScore.every((m, c) => c === 1 || Number.isFinite(m)));
+    assert.notEqual(search.bestIndex, 1);
+    const floor = await new GridSearchCV(KMeans, grid, { cv, errorScore: -1e9 }).fit(x);
+    assert.deepEqual(floor.cvResults.split0TestScore[1], -1e9);
+    await assert.rejects(
+      new GridSearchCV(KMeans, grid, { cv, errorScore: "raise" }).fit(x),
+      /GridSearchCV.fit: candidate \{"nClusters":10\} on fold \d failed: KMeans.fit: x has 9 rows but nClusters is 10/,
+    );
+    await assert.rejects(
+      new GridSearchCV(KMeans, { nClusters: [10, 11] }, { cv }).fit(x),
+      /GridSearchCV.fit: all 8 fits failed; the first: GridSearchCV.fit: candidate \{"nClusters":1[01]\} on fold \d failed/,
+    );
+    assert.throws(
+      () => new GridSearchCV(KMeans, grid, { errorScore: "nan" as never }),
+      /GridSearchCV: errorScore must be a number or "raise" but was "nan"/,
+    );
+    await assert.rejects(
+      new GridSearchCV(KMeans, grid).fit(x, ds.array(indexed(5, 1, 0), { blockSize: [5, 1] })),
+      ShapeError,
+    );
   });
 });

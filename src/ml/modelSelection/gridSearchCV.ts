@@ -12,6 +12,7 @@
  * folds are alive).
  */
 import type { Block } from "../../core/block.ts";
+import { CsrMatrix } from "../../core/csrMatrix.ts";
 import { ArgumentError, DsfabricError } from "../../core/errors.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { intOption, readOptions } from "../../io/options.ts";
@@ -19,6 +20,7 @@ import { fitted, type Estimator } from "../estimator.ts";
 import { foldArrays, KFold, type CrossValidator, type Fold } from "./kFold.ts";
 import { parameterGrid, type ParamGrid, type Params } from "./parameterGrid.ts";
 import { booleanOption } from "./permutation.ts";
+import { StratifiedKFold } from "./stratifiedKFold.ts";
 import { checkArray, checkPaired } from "./shuffle.ts";
 
 /** Builds an estimator from one candidate's parameters. */
@@ -36,7 +38,11 @@ export type Scorer<E extends Estimator> = (
 
 /** Options of `GridSearchCV` (scikit-learn's `cv`, `scoring`, `refit`). */
 export interface GridSearchCVOptions<E extends Estimator> {
-  /** The folds: a count of unshuffled KFold folds (default 5), a `KFold`, or any `CrossValidator`. */
+  /**
+   * The folds: a count (default 5) of unshuffled folds, made by StratifiedKFold for a classifier fitted
+   * with y and by KFold otherwise (scikit-learn's `check_cv`); or a `KFold`, `StratifiedKFold`, or any
+   * `CrossValidator`.
+   */
   cv?: number | CrossValidator;
   /** How to score a fitted candidate on a test set. Default: the estimator's own `score(x, y)`. */
   scoring?: Scorer<E>;
@@ -46,6 +52,12 @@ export interface GridSearchCVOptions<E extends Estimator> {
   baseOptions?: Params;
   /** Most fits in flight at once (bounds memory, see above). Default: all of them. */
   concurrentFitsMax?: number;
+  /**
+   * What a fit or score that throws counts as (scikit-learn's `error_score`): a number (default NaN, so the
+   * candidate ranks last), with one warning for all failed fits; or "raise" to reject `fit` with the first
+   * failure. When every fit fails, `fit` rejects whatever this is.
+   */
+  errorScore?: number | "raise";
 }
 
 /** scikit-learn's `cv_results_`, camelCase: one entry per candidate in each array. */
@@ -66,7 +78,7 @@ interface SearchState<E> {
 }
 
 const NAME = "GridSearchCV";
-const KNOWN = ["cv", "scoring", "refit", "baseOptions", "concurrentFitsMax"];
+const KNOWN = ["cv", "scoring", "refit", "baseOptions", "concurrentFitsMax", "errorScore"];
 
 /** `fn` applied to every item, at most `limit` promises pending at a time; the first failure rejects. */
 async function mapBounded<T, R>(
@@ -116,11 +128,15 @@ function ranksOf(means: readonly number[]): number[] {
  */
 export class GridSearchCV<E extends Estimator> {
   readonly candidates: readonly Params[];
+  /** The splitter given, or KFold for a fold count (StratifiedKFold replaces it for a classifier with y). */
   readonly cv: CrossValidator;
   readonly refit: boolean;
   readonly concurrentFitsMax: number;
+  readonly errorScore: number | "raise";
   private readonly make: (params: Params) => E;
   private readonly scoring: Scorer<E> | undefined;
+  /** A fold count was given (or none) and the estimator is a classifier: stratify when y is given. */
+  private readonly stratifyCount: boolean;
   private state: SearchState<E> | undefined;
 
   constructor(
@@ -140,8 +156,16 @@ export class GridSearchCV<E extends Estimator> {
     this.scoring = o.scoring as Scorer<E> | undefined;
     this.refit = booleanOption(NAME, "refit", o.refit, true);
     this.concurrentFitsMax = intOption(NAME, o, "concurrentFitsMax", Number.MAX_SAFE_INTEGER, 1);
+    if (o.errorScore !== undefined && o.errorScore !== "raise" && typeof o.errorScore !== "number") {
+      throw new ArgumentError(
+        `${NAME}: errorScore must be a number or "raise" but was ${JSON.stringify(o.errorScore)}`,
+      );
+    }
+    this.errorScore = o.errorScore ?? Number.NaN;
     // Build every candidate once now, so that a misspelt option or a bad value fails here, not mid-search.
-    for (const params of this.candidates) this.make(params);
+    const built = this.candidates.map((params) => this.make(params));
+    this.stratifyCount =
+      (o.cv === undefined || typeof o.cv === "number") && built[0]?.estimatorType === "classifier";
   }
 
   /** Runs the search on x (and y), then refits the best candidate on all of it when `refit`. */
@@ -149,13 +173,19 @@ export class GridSearchCV<E extends Estimator> {
     const input = checkArray(`${NAME}.fit`, "x", x);
     const target = y === undefined ? undefined : checkArray(`${NAME}.fit`, "y", y);
     checkPaired(`${NAME}.fit`, input, target);
-    const folds: Fold[] = [...this.cv.split(input)];
+    const labels = target !== undefined && target.shape[1] === 1 ? await columnValues(target) : undefined;
+    const cv =
+      this.stratifyCount && labels !== undefined
+        ? new StratifiedKFold({ nSplits: (this.cv as KFold).nSplits })
+        : this.cv;
+    const folds: Fold[] = [...cv.split(input, labels)];
     if (folds.length === 0) throw new ArgumentError(`${NAME}.fit: cv gave no folds`);
     const nCandidates = this.candidates.length;
     // Fold arrays are gathered on first use and dropped after the fold's last fit.
     const foldData: (DsArray<Block>[] | undefined)[] = folds.map(() => undefined);
     const pending = folds.map(() => nCandidates);
     const jobs = folds.flatMap((_, f) => this.candidates.map((_, c) => ({ f, c })));
+    const failures: DsfabricError[] = [];
     const scores = await mapBounded(jobs, this.concurrentFitsMax, async ({ f, c }) => {
       const data = (foldData[f] ??= foldArrays(input, target, folds[f]));
       const [xTrain, xTest, yTrain, yTest] = data;
@@ -168,14 +198,29 @@ export class GridSearchCV<E extends Estimator> {
         if (typeof score !== "number") throw new ArgumentError(`the score was ${typeof score}, not a number`);
         return score;
       } catch (e) {
-        throw new DsfabricError(
+        const failure = new DsfabricError(
           `${NAME}.fit: candidate ${JSON.stringify(params)} on fold ${f} failed: ${(e as Error).message}`,
           { cause: e },
         );
+        if (this.errorScore === "raise") throw failure;
+        failures.push(failure);
+        return this.errorScore;
       } finally {
         if (--pending[f] === 0) foldData[f] = undefined;
       }
     });
+    if (failures.length === jobs.length) {
+      throw new DsfabricError(
+        `${NAME}.fit: all ${jobs.length} fits failed; the first: ${failures[0].message}`,
+        { cause: failures[0] },
+      );
+    }
+    if (failures.length > 0) {
+      process.emitWarning(
+        `${failures.length} of ${jobs.length} fits failed and were scored ${this.errorScore}; the first: ${failures[0].message}`,
+        { type: "FitFailedWarning", code: "DSFABRIC_FIT_FAILED" },
+      );
+    }
     const cvResults = resultsOf(this.candidates, folds.length, (c, f) => scores[f * nCandidates + c]);
     const bestIndex = cvResults.rankTestScore.indexOf(1);
     let bestEstimator: E | undefined;
@@ -218,6 +263,12 @@ export class GridSearchCV<E extends Estimator> {
     const best = this.bestEstimator;
     return this.scoring === undefined ? best.score(x, y) : this.scoring(best, x, y);
   }
+}
+
+/** The values of a one-column array, on the main thread (n numbers: the labels a stratified split needs). */
+async function columnValues(y: DsArray<Block>): Promise<Float64Array> {
+  const whole = await y.collect();
+  return (whole instanceof CsrMatrix ? whole.toDense() : whole).data;
 }
 
 /** The function that builds a candidate: a factory as it is, or `new Class({...base, ...params})`. */

@@ -15,7 +15,11 @@ export type Fold = [trainIndices: number[], testIndices: number[]];
 
 /** What GridSearchCV's `cv` accepts besides a fold count: anything that splits rows as KFold does. */
 export interface CrossValidator {
-  split(x: DsArray<Block> | number): Iterable<Fold>;
+  /**
+   * The folds of the rows of x (or of n rows). `labels`: one class label per row, for splitters that
+   * stratify (GridSearchCV passes y's values when y has one column); KFold ignores them.
+   */
+  split(x: DsArray<Block> | number, labels?: ArrayLike<number>): Iterable<Fold>;
 }
 
 /** Options of `KFold` (scikit-learn's `n_splits`, `shuffle`, `random_state`). */

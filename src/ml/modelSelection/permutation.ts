@@ -6,7 +6,12 @@ import { ArgumentError } from "../../core/errors.ts";
 import { SeededUniform } from "../cluster/kMeansInit.ts";
 
 /** Streams of `SeededUniform` per use, so that shuffle, trainTestSplit and KFold with one seed differ. */
-export const PERMUTATION_STREAM = { shuffle: 101, trainTestSplit: 102, kFold: 103 } as const;
+export const PERMUTATION_STREAM = {
+  shuffle: 101,
+  trainTestSplit: 102,
+  kFold: 103,
+  stratifiedKFold: 104,
+} as const;
 
 /** The `randomState` option: any safe integer, 0 when absent (reproducible by default). */
 export function randomStateOption(op: string, value: unknown): number {
@@ -36,14 +41,21 @@ export function booleanOption(op: string, name: string, value: unknown, fallback
  * ```
  */
 export function permutation(n: number, seed: number, stream: number): Int32Array {
-  const rng = new SeededUniform(seed, stream);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
-  for (let i = n - 1; i > 0; i--) {
+  return shuffleInPlace(out, new SeededUniform(seed, stream));
+}
+
+/** `items` in a uniformly random order drawn from `rng` (Fisher–Yates, in place); returns `items`. */
+export function shuffleInPlace<T extends { [i: number]: number; length: number }>(
+  items: T,
+  rng: SeededUniform,
+): T {
+  for (let i = items.length - 1; i > 0; i--) {
     const j = rng.below(i + 1);
-    const t = out[i];
-    out[i] = out[j];
-    out[j] = t;
+    const t = items[i];
+    items[i] = items[j];
+    items[j] = t;
   }
-  return out;
+  return items;
 }

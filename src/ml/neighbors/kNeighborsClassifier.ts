@@ -65,6 +65,8 @@ function withLabels(rows: FittedRows, y: number[]): Fitted {
  * ```
  */
 export class KNeighborsClassifier {
+  /** Predicts class labels (GridSearchCV stratifies its folds). */
+  readonly estimatorType = "classifier";
   readonly nNeighbors: number;
   readonly weights: "uniform" | "distance";
   private state: Fitted | undefined;
