@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { ArgumentError, ds, NotFittedError } from "../../src/index.ts";
-import { engine } from "../../src/internal.ts";
 import { PCA } from "../../src/ml/index.ts";
 import { describeEachExecutor } from "../support/executors.ts";
 import { pythonJson } from "../support/python.ts";
 import { assertClose } from "../support/approx.ts";
+import { kernelsDuring } from "../support/kernels.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dsfabric-pca-"));
 
@@ -79,22 +79,6 @@ print(json.dumps({"cases": out, "ill": ill}))`,
  * with means 1e4 times their spread: the centring before the products keeps the same 1e-9.
  */
 const REL = 1e-9;
-
-/** The kernels of every task submitted while `body` runs (awaited). */
-async function kernelsDuring<T>(body: () => Promise<T>): Promise<{ result: T; kernels: string[] }> {
-  const e = engine();
-  const kernels: string[] = [];
-  const submit = e.submit.bind(e);
-  e.submit = (spec) => {
-    kernels.push(spec.kernel);
-    return submit(spec);
-  };
-  try {
-    return { result: await body(), kernels };
-  } finally {
-    Reflect.deleteProperty(e, "submit");
-  }
-}
 
 describeEachExecutor("PCA", () => {
   for (const method of ["eig", "svd"] as const) {

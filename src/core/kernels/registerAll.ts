@@ -94,8 +94,8 @@ if (!isKernelRegistered("fill.random")) {
   registerKernel("ml.kmeans.labels", kmeansLabels);
   registerKernel("ml.kmeans.distances", kmeansDistances);
   registerKernel("ml.kmeans.farthest", kmeansFarthest);
-  registerKernel("ml.logistic.lossGrad", logisticLossGrad);
-  registerKernel("ml.logistic.predict", logisticPredict);
+  registerBlockKernel("ml.logistic.lossGrad", logisticLossGrad);
+  registerBlockKernel("ml.logistic.predict", logisticPredict);
   registerKernel("ml.logistic.classes", logisticClasses);
   registerKernel("ml.neighbors.partial", neighborsPartial);
   registerKernel("ml.neighbors.merge", neighborsMerge);

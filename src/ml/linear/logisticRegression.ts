@@ -94,6 +94,8 @@ function readClassWeight(v: unknown): "balanced" | Record<number, number> | null
  * ```
  */
 export class LogisticRegression {
+  /** Predicts class labels (GridSearchCV stratifies its folds). */
+  readonly estimatorType = "classifier";
   readonly C: number;
   readonly penalty: "l2" | "none";
   readonly fitIntercept: boolean;
@@ -159,7 +161,7 @@ export class LogisticRegression {
 
   /** Fits x (n x features) to the labels y (n x 1). */
   async fit(x: DsArray<Block>, y: DsArray<Block>): Promise<this> {
-    let input = checkInput(NAME, "fit", x);
+    const input = checkInput(NAME, "fit", x);
     const target = checkInput(NAME, "fit", y);
     const [n, m] = input.shape;
     if (target.shape[0] !== n || target.shape[1] !== 1) {
@@ -169,10 +171,8 @@ export class LogisticRegression {
     }
     if (n === 0 || m === 0)
       throw new ArgumentError(`${NAME}.fit: x has no rows or no columns (shape [${n}, ${m}])`);
-    if (input.sparse) input = input.toDense();
-    const dense = input as DsArray;
     const yDense = (target.sparse ? target.toDense() : target) as DsArray;
-    const yStrips = rechunkTo(yDense, dense.grid.rowChunks, [1], `${NAME}.fit`);
+    const yStrips = rechunkTo(yDense, input.grid.rowChunks, [1], `${NAME}.fit`);
     const { classes, counts, nonFinite } = await labelCounts(`${NAME}.fit`, yStrips);
     if (nonFinite > 0) {
       throw new ArgumentError(
@@ -199,7 +199,7 @@ export class LogisticRegression {
         coef.data.set(theta.subarray(c * w, c * w + m), c * m);
         intercept[c] = theta[c * w + m];
       }
-      const packed = await lossPass(op, dense, yStrips, { coef, intercept, classes, classWeight, hessian });
+      const packed = await lossPass(op, input, yStrips, { coef, intercept, classes, classWeight, hessian });
       const width = dim + 1;
       let f = packed.data[0];
       const g = Float64Array.from(packed.data.subarray(1, width));
@@ -286,10 +286,9 @@ export class LogisticRegression {
 
   private output(method: string, x: DsArray<Block>, output: PredictOutput): DsArray {
     const s = fitted(NAME, method, this.state);
-    let input = checkInput(NAME, method, x, s.nFeaturesIn);
-    if (input.sparse) input = input.toDense();
+    const input = checkInput(NAME, method, x, s.nFeaturesIn);
     const coef = new Matrix(s.intercept.length, s.nFeaturesIn, Float64Array.from(s.coef));
-    return predictOf(`${NAME}.${method}`, input as DsArray, coef, s.intercept, s.classes, output);
+    return predictOf(`${NAME}.${method}`, input, coef, s.intercept, s.classes, output);
   }
 
   /** The scores x·coefᵀ + intercept: n x 1 for two classes (positive: classes[1]), else n x classes. */

@@ -1,8 +1,9 @@
 /**
- * LogisticRegression's tasks over a dense DsArray: one task per row strip (the coefficients split by x's
+ * LogisticRegression's tasks over a DsArray (dense or sparse blocks): one task per row strip (the coefficients split by x's
  * column blocks, as small blocks made on the main thread, the strip, and y's strip), and a tree of
  * `block.addAll` tasks that sums the strips' losses, gradients and Hessians (reductionTree's grouping).
  */
+import type { Block } from "../../core/block.ts";
 import { Matrix } from "../../core/matrix.ts";
 import { gridOfChunks, offsetsOf } from "../../array/blockGrid.ts";
 import { DsArray } from "../../array/dsArray.ts";
@@ -11,7 +12,7 @@ import { BlockRef } from "../../runtime/blockRef.ts";
 import { engine } from "../../runtime/runtime.ts";
 
 /** The coefficients (k x m) split by `x`'s column blocks, each a computed block. */
-function coefParts(coef: Matrix, x: DsArray): BlockRef[] {
+function coefParts(coef: Matrix, x: DsArray<Block>): BlockRef[] {
   const k = coef.rows;
   const m = coef.cols;
   const colOffsets = offsetsOf(x.grid.colChunks);
@@ -39,7 +40,7 @@ export interface PassSpec {
  * Loss, gradient and (with `hessian`) Hessian summed over all rows, as the kernel packs them: row 0 is
  * [loss, gradient], rows 1.. the Hessian from column 1. `y` is n x 1, blocked by rows as `x`.
  */
-export async function lossPass(op: string, x: DsArray, y: DsArray, spec: PassSpec): Promise<Matrix> {
+export async function lossPass(op: string, x: DsArray<Block>, y: DsArray, spec: PassSpec): Promise<Matrix> {
   const parts = coefParts(spec.coef, x);
   const eng = engine();
   const dim = spec.coef.rows * (spec.coef.cols + 1);
@@ -88,7 +89,7 @@ export type PredictOutput = "decision" | "proba" | "logProba" | "label";
  */
 export function predictOf(
   op: string,
-  x: DsArray,
+  x: DsArray<Block>,
   coef: Matrix,
   intercept: number[],
   classes: number[],

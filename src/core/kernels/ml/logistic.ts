@@ -8,10 +8,16 @@
  *   k classes:    loss = s (logsumexp(z) - z_y),   gradient s (p - onehot(y)), Hessian s (diag(p) - p pᵀ),
  * with p = softmax(z). Both are computed without overflow: log(1 + e^z) = max(z, 0) + log1p(e^-|z|), and
  * logsumexp shifts by the largest score. The penalty is the caller's (it is not a sum over rows).
+ *
+ * A block of the strip may be sparse (CSR): its scores and gradient walk its stored entries (work in
+ * proportion to the non-zeros, as scikit-learn's sparse lbfgs), and only the Hessian (newton-cholesky) makes
+ * a chunk of its rows dense.
  */
+import { isSparse, type Block } from "../../block.ts";
+import type { CsrMatrix } from "../../csrMatrix.ts";
 import { linalg } from "../../linalg/selectBackend.ts";
 import { Matrix } from "../../matrix.ts";
-import type { Kernel } from "../registry.ts";
+import type { BlockKernel, Kernel } from "../registry.ts";
 
 /**
  * This thread's scratch buffers, by slot, grown as needed. A strip's scores and scaled copies are a few MB:
@@ -39,23 +45,46 @@ const ONES = 2;
 const SCALED = 3;
 const WEIGHT = 4;
 
-/** z = x·coefᵀ + intercept for the strip: rows x k. */
-function scores(
-  coef: readonly Matrix[],
-  strip: readonly Matrix[],
-  intercept: readonly number[],
-  result: Matrix,
-): Matrix {
+/** Rows [start, end) of every block of a strip: the unit the loss is accumulated over. */
+interface Chunk {
+  strip: readonly Block[];
+  start: number;
+  end: number;
+}
+
+/** Rows [start, end) of a dense block, as a view. */
+function rowsOf(block: Matrix, start: number, end: number): Matrix {
+  return new Matrix(end - start, block.cols, block.data.subarray(start * block.cols, end * block.cols));
+}
+
+/** z = x·coefᵀ + intercept for the chunk's rows: rows x k. */
+function scores(coef: readonly Matrix[], chunk: Chunk, intercept: readonly number[], result: Matrix): Matrix {
   const backend = linalg();
   const k = intercept.length;
   const d = result.data;
   for (let i = 0; i < result.rows; i++) for (let c = 0; c < k; c++) d[i * k + c] = intercept[c];
-  for (let j = 0; j < strip.length; j++) {
+  chunk.strip.forEach((block, j) => {
+    if (isSparse(block)) sparseScores(block, chunk, coef[j], d, k);
     // One score per row: a matrix-vector product (gemm with one column is slower in OpenBLAS).
-    if (k === 1) backend.gemv(strip[j], coef[j].data, { beta: 1, y: d });
-    else backend.gemm(strip[j], coef[j], { transB: true, beta: 1, c: result });
-  }
+    else if (k === 1) backend.gemv(rowsOf(block, chunk.start, chunk.end), coef[j].data, { beta: 1, y: d });
+    else backend.gemm(rowsOf(block, chunk.start, chunk.end), coef[j], { transB: true, beta: 1, c: result });
+  });
   return result;
+}
+
+/** z += x_j·coef_jᵀ over the stored entries of the chunk's rows of a sparse block. */
+function sparseScores(block: CsrMatrix, chunk: Chunk, coef: Matrix, z: Float64Array, k: number): void {
+  const { indptr, indices, data } = block;
+  const cols = block.cols;
+  const c = coef.data;
+  for (let i = chunk.start; i < chunk.end; i++) {
+    const row = (i - chunk.start) * k;
+    for (let p = indptr[i]; p < indptr[i + 1]; p++) {
+      const col = indices[p];
+      const v = data[p];
+      for (let q = 0; q < k; q++) z[row + q] += v * c[q * cols + col];
+    }
+  }
 }
 
 /** The index of `label` in the sorted `classes`, or -1. */
@@ -71,15 +100,19 @@ function classIndex(classes: readonly number[], label: number): number {
   return -1;
 }
 
-/** The strip with a column of ones appended: rows x (m + 1), for the intercept's share of the Hessian. */
-function withOnes(strip: readonly Matrix[], m: number): Matrix {
-  const rows = strip[0].rows;
+/** The chunk's rows with a column of ones appended: rows x (m + 1), for the intercept's share of the Hessian. */
+function withOnes(chunk: Chunk, m: number): Matrix {
+  const rows = chunk.end - chunk.start;
   const a = scratch(ONES, rows, m + 1, false);
   const d = a.data;
   for (let i = 0; i < rows; i++) {
     let col = i * (m + 1);
-    for (const block of strip) {
-      d.set(block.data.subarray(i * block.cols, (i + 1) * block.cols), col);
+    for (const block of chunk.strip) {
+      const r = chunk.start + i;
+      if (isSparse(block)) {
+        d.fill(0, col, col + block.cols);
+        for (let p = block.indptr[r]; p < block.indptr[r + 1]; p++) d[col + block.indices[p]] = block.data[p];
+      } else d.set(block.data.subarray(r * block.cols, (r + 1) * block.cols), col);
       col += block.cols;
     }
     d[col] = 1;
@@ -90,22 +123,17 @@ function withOnes(strip: readonly Matrix[], m: number): Matrix {
 /** Rows of a strip handled at a time: about 512 KB of x, so that the second read (the gradient) hits cache. */
 const CHUNK_VALUES = 2 ** 16;
 
-/** Rows [start, end) of a block, as a view. */
-function rowsOf(block: Matrix, start: number, end: number): Matrix {
-  return new Matrix(end - start, block.cols, block.data.subarray(start * block.cols, end * block.cols));
-}
-
 /**
  * The strip's loss, gradient and (with `hessian`) Hessian, summed over its rows and packed for `block.addAll`:
  * row 0 is [loss, g] with g = k x (m + 1) (each class's m coefficients, then its intercept); with `hessian`
  * the block is (D + 1) x (D + 1), D = k (m + 1), and rows 1.., columns 1.. hold the Hessian. The strip is
  * taken in chunks of rows, each read twice (scores, then gradient) while it is in cache.
  */
-export const logisticLossGrad: Kernel<"ml.logistic.lossGrad"> = (inputs, attrs, out) => {
+export const logisticLossGrad: BlockKernel<"ml.logistic.lossGrad"> = (inputs, attrs, out) => {
   const { parts, intercept, hessian } = attrs;
-  const coef = inputs.slice(0, parts);
+  const coef = denseInputs(inputs.slice(0, parts), "coefficients");
   const strip = inputs.slice(parts, 2 * parts);
-  const labels = inputs[2 * parts].data;
+  const [y] = denseInputs([inputs[2 * parts]], "labels");
   const rows = strip[0].rows;
   const m = strip.reduce((s, b) => s + b.cols, 0);
   const dim = intercept.length * (m + 1);
@@ -114,25 +142,32 @@ export const logisticLossGrad: Kernel<"ml.logistic.lossGrad"> = (inputs, attrs, 
   const step = Math.max(16, Math.floor(((hessian ? 8 : 1) * CHUNK_VALUES) / m));
   for (let start = 0; start < rows; start += step) {
     const end = Math.min(rows, start + step);
-    const chunk = strip.map((b) => rowsOf(b, start, end));
-    accumulate(coef, chunk, labels.subarray(start, end), attrs, m, result);
+    accumulate(coef, { strip, start, end }, y.data.subarray(start, end), attrs, m, result);
   }
   return [result];
 };
 
-/** Adds the loss, gradient (and Hessian) of the rows of `strip` into `result` (laid out as the kernel's). */
+/** The blocks that must be dense (coefficients, labels), typed as such. */
+function denseInputs(blocks: readonly Block[], what: string): Matrix[] {
+  return blocks.map((b) => {
+    if (isSparse(b)) throw new Error(`dsfabric internal error: logistic ${what} came as a sparse block`);
+    return b;
+  });
+}
+
+/** Adds the loss, gradient (and Hessian) of the chunk's rows into `result` (laid out as the kernel's). */
 function accumulate(
   coef: readonly Matrix[],
-  strip: readonly Matrix[],
+  chunk: Chunk,
   labels: Float64Array,
   attrs: { classes: number[]; classWeight: number[]; intercept: number[]; hessian: boolean },
   m: number,
   result: Matrix,
 ): void {
   const { classes, classWeight, intercept, hessian } = attrs;
-  const rows = strip[0].rows;
+  const rows = chunk.end - chunk.start;
   const k = intercept.length;
-  const z = scores(coef, strip, intercept, scratch(SCORES, rows, k, false));
+  const z = scores(coef, chunk, intercept, scratch(SCORES, rows, k, false));
   // g becomes each row's gradient with respect to its scores (rows x k); prob keeps p for the Hessian.
   const g = z.data;
   const weight = scratch(WEIGHT, rows, 1, false).data;
@@ -173,17 +208,47 @@ function accumulate(
   // Coefficient gradients gᵀ x_j, one small product per column block, then the intercepts' Σ g.
   const backend = linalg();
   let colOffset = 0;
-  for (const block of strip) {
-    const part =
-      k === 1 ? backend.gemv(block, g, { trans: true }) : backend.gemm(z, block, { transA: true }).data;
-    for (let q = 0; q < k; q++) {
-      const at = 1 + q * (m + 1) + colOffset;
-      for (let t = 0; t < block.cols; t++) r[at + t] += part[q * block.cols + t];
+  for (const block of chunk.strip) {
+    if (isSparse(block)) sparseGradient(block, chunk, g, k, r, 1 + colOffset, m + 1);
+    else {
+      const rowsView = rowsOf(block, chunk.start, chunk.end);
+      const part =
+        k === 1
+          ? backend.gemv(rowsView, g, { trans: true })
+          : backend.gemm(z, rowsView, { transA: true }).data;
+      for (let q = 0; q < k; q++) {
+        const at = 1 + q * (m + 1) + colOffset;
+        for (let t = 0; t < block.cols; t++) r[at + t] += part[q * block.cols + t];
+      }
     }
     colOffset += block.cols;
   }
   for (let i = 0; i < rows; i++) for (let q = 0; q < k; q++) r[1 + q * (m + 1) + m] += g[i * k + q];
-  if (prob !== undefined) addHessian(strip, prob, weight, m, k, result);
+  if (prob !== undefined) addHessian(chunk, prob, weight, m, k, result);
+}
+
+/**
+ * Adds gᵀ x_j for a sparse block over the chunk's rows into r: class q's entry for column t of the block
+ * goes to r[at + q * stride + t].
+ */
+function sparseGradient(
+  block: CsrMatrix,
+  chunk: Chunk,
+  g: Float64Array,
+  k: number,
+  r: Float64Array,
+  at: number,
+  stride: number,
+): void {
+  const { indptr, indices, data } = block;
+  for (let i = chunk.start; i < chunk.end; i++) {
+    const row = (i - chunk.start) * k;
+    for (let p = indptr[i]; p < indptr[i + 1]; p++) {
+      const col = at + indices[p];
+      const v = data[p];
+      for (let q = 0; q < k; q++) r[col + q * stride] += g[row + q] * v;
+    }
+  }
 }
 
 /**
@@ -191,15 +256,15 @@ function accumulate(
  * 1.. of `result`: h_aa = s p_a (1 - p_a), h_ab = -s p_a p_b (two classes: the one block of σ(z)).
  */
 function addHessian(
-  strip: readonly Matrix[],
+  chunk: Chunk,
   prob: Float64Array,
   weight: Float64Array,
   m: number,
   k: number,
   result: Matrix,
 ): void {
-  const rows = strip[0].rows;
-  const a = withOnes(strip, m);
+  const rows = chunk.end - chunk.start;
+  const a = withOnes(chunk, m);
   const w = m + 1;
   const dim = k * w;
   const r = result.data;
@@ -233,14 +298,15 @@ function addHessian(
  * Two classes: z is one column, p = [1 - σ(z), σ(z)], the label is classes[1] when z > 0. More: p is the
  * softmax of z, the label the class of the largest score (the first of equal ones, as argmax).
  */
-export const logisticPredict: Kernel<"ml.logistic.predict"> = (inputs, attrs, out) => {
+export const logisticPredict: BlockKernel<"ml.logistic.predict"> = (inputs, attrs, out) => {
   const { parts, intercept, classes, output } = attrs;
-  const coef = inputs.slice(0, parts);
+  const coef = denseInputs(inputs.slice(0, parts), "coefficients");
   const strip = inputs.slice(parts, 2 * parts);
   const rows = strip[0].rows;
   const k = intercept.length;
-  if (output === "decision") return [scores(coef, strip, intercept, out.take(0, rows, k))];
-  const z = scores(coef, strip, intercept, scratch(SCORES, rows, k, false)).data;
+  const chunk = { strip, start: 0, end: rows };
+  if (output === "decision") return [scores(coef, chunk, intercept, out.take(0, rows, k))];
+  const z = scores(coef, chunk, intercept, scratch(SCORES, rows, k, false)).data;
   const width = output === "label" ? 1 : classes.length;
   const result = out.take(0, rows, width);
   const r = result.data;
