@@ -5,7 +5,7 @@
  *
  * - LinearRegression, KMeans and PCA on `ROWS` x 50: row blocks that span all columns, from many small ones
  *   to one per worker, and the same data cut into column blocks too;
- * - ds.svd of a 4000 x 400 array on tall, square and wide-column grids.
+ * - ds.svd of a 4000 x 400 array on tall, square and wide-column grids, then with several `blockCols`.
  *
  *   node --import tsx bench/blockSizes.ts [linear|kmeans|pca|svd ...]   (env: ROWS=1000000 REPEATS=3)
  */
@@ -76,6 +76,15 @@ if (which.includes("svd")) {
     });
     console.log(`svd     4000 x 400, blocks ${br} x ${bc}: ${ms.toFixed(0)} ms (${sweeps} sweeps)`);
     a.dispose();
+  }
+  // The Jacobi iteration's own column blocks: fewer, wider pairs against more sweeps.
+  const a = await ds.random([4000, 400], { blockSize: [1000, 50], seed: 3 }).persist();
+  for (const blockCols of [25, 50, 100, 200, 400]) {
+    let sweeps = 0;
+    const ms = await bestMs(async () => {
+      sweeps = (await ds.svd(a, { computeUv: false, blockCols })).nSweeps;
+    });
+    console.log(`svd     4000 x 400, blockCols ${blockCols}: ${ms.toFixed(0)} ms (${sweeps} sweeps)`);
   }
 }
 await shutdown();
