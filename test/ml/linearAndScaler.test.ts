@@ -25,7 +25,20 @@ interface Case {
   transformed: number[][];
 }
 
-const cases = pythonJson<Case[]>(
+/**
+ * Ill-conditioned x (condition 1e7, full rank) with scikit-learn's fit, and rank-deficient x with numpy's
+ * minimum-norm lstsq (scikit-learn's differs there, see the script).
+ */
+interface IllCase {
+  x: string;
+  y: string;
+  coef: number[][];
+  intercept: number[];
+  rank: number;
+  predictions: number[];
+}
+
+const { cases, ill } = pythonJson<{ cases: Case[]; ill: IllCase[] }>(
   `import sys, json, numpy as np
 from sklearn.datasets import make_regression
 from sklearn.linear_model import LinearRegression
@@ -45,7 +58,26 @@ for k, (n, m, targets, shift, dup) in enumerate([(200, 5, 1, 0.0, False), (333, 
     out.append({"x": xf, "y": yf, "coef": lr.coef_.tolist(), "intercept": lr.intercept_.tolist(), "score": lr.score(x, y),
                 "coefNoIntercept": lr0.coef_.tolist(), "mean": sc.mean_.tolist(), "scale": sc.scale_.tolist(),
                 "transformed": sc.transform(x)[:5].tolist()})
-print(json.dumps(out))`,
+ill = []
+rng = np.random.RandomState(3)
+for k, (n, spectrum) in enumerate([(300, np.logspace(0, -7, 6)), (250, np.r_[np.logspace(0, -3, 4), 0.0])]):
+    q = np.linalg.qr(rng.randn(n, len(spectrum)))[0]
+    v = np.linalg.qr(rng.randn(len(spectrum), len(spectrum)))[0]
+    x = 10 * q @ np.diag(spectrum) @ v.T + np.arange(len(spectrum))
+    y = x @ rng.randn(len(spectrum), 2) + 0.01 * rng.randn(n, 2) + 3.0
+    xf, yf = f"{sys.argv[1]}/ill-x{k}.npy", f"{sys.argv[1]}/ill-y{k}.npy"
+    np.save(xf, x); np.save(yf, y)
+    if k == 0:
+        lr = LinearRegression().fit(x, y)
+        coef, intercept, rank = lr.coef_, lr.intercept_, lr.rank_
+    else:
+        # scikit-learn's lstsq (scipy, cutoff eps * smax) keeps the rounding noise of the zero singular value
+        # (7.6e-15 relative) and gives coefficients of 1e12; numpy's cutoff, max(n, m) * eps, does not.
+        w, _, rank, _ = np.linalg.lstsq(x - x.mean(0), y - y.mean(0), rcond=None)
+        coef, intercept = w.T, y.mean(0) - x.mean(0) @ w
+    ill.append({"x": xf, "y": yf, "coef": coef.tolist(), "intercept": intercept.tolist(), "rank": int(rank),
+                "predictions": (x[:10] @ coef.T + intercept).ravel().tolist()})
+print(json.dumps({"cases": out, "ill": ill}))`,
   [dir],
 );
 
@@ -73,6 +105,21 @@ describeEachExecutor("LinearRegression and StandardScaler", () => {
       assertClose(t.data, c.transformed.flat(), 1e-9, `case ${k} transform`);
       const back = await scaler.inverseTransform(scaler.transform(x)).collect();
       assertClose(back.data, (await x.collect()).data, 1e-9, `case ${k} inverse`);
+    }
+  });
+
+  it("LinearRegression: scikit-learn's answer on ill-conditioned x, lstsq's on rank-deficient x (the QR route)", async () => {
+    for (const [k, c] of ill.entries()) {
+      const x = await ds.loadNpy(c.x, { blockSize: [64, 2 + k] });
+      const y = await ds.loadNpy(c.y, { blockSize: [50, 2] });
+      const model = await new LinearRegression().fit(x, y);
+      assert.equal(model.rank, c.rank, `case ${k} rank`);
+      // Both solve from x itself (errors ~condition · 1e-16 ≈ 1e-9); the normal equations would lose all
+      // digits of case 0 (condition 1e7) and call it rank 4.
+      assertClose(model.coef.data, c.coef.flat(), 1e-6, `case ${k} coef`);
+      assertClose(model.intercept, c.intercept, 1e-6, `case ${k} intercept`);
+      const p = await model.predict(x.slice([0, 10])).collect();
+      assertClose(p.data, c.predictions, 1e-9, `case ${k} predictions`);
     }
   });
 

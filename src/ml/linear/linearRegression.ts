@@ -1,8 +1,10 @@
 /**
  * Ordinary least squares, as scikit-learn's LinearRegression: the normal equations of the centred data
  * (xcᵀxc, xcᵀyc and the means) in one pass over x and y (normalEquations.ts), then a small dense solve on
- * the calling thread from the Gram matrix's eigen-decomposition (the minimum-norm solution, as `lstsq`
- * gives, when x is rank-deficient).
+ * the calling thread from the Gram matrix's eigen-decomposition. When that shows x ill-conditioned
+ * (condition number above 1e4) or rank-deficient, the solution comes from a QR of the centred x and y
+ * instead (qrLeastSquares.ts: one more pass, scikit-learn's digits, the minimum-norm solution when
+ * rank-deficient, as `lstsq` gives).
  */
 import type { Block } from "../../core/block.ts";
 import type { DsArray } from "../../array/dsArray.ts";
@@ -10,6 +12,7 @@ import { readOptions } from "../../io/options.ts";
 import { checkSaved, fitted, type SavedModel } from "../estimator.ts";
 import { fitInterceptOption, LinearModel, type LinearState } from "./linearModel.ts";
 import { coefAndIntercept, normalEquations, solveEigen } from "./normalEquations.ts";
+import { CONDITION_FOR_QR, conditionOfGram, leastSquaresByQr } from "./qrLeastSquares.ts";
 
 /** Options of `LinearRegression` (scikit-learn's `fit_intercept`). */
 export interface LinearRegressionOptions {
@@ -52,7 +55,10 @@ export class LinearRegression extends LinearModel<LinearRegressionState> {
   /** Fits x (n x features) to y (n x targets). */
   async fit(x: DsArray<Block>, y: DsArray<Block>): Promise<this> {
     const eq = await normalEquations(NAME, x, y, this.fitIntercept);
-    const { w, rank } = solveEigen(eq.gram, eq.xty);
+    const normal = solveEigen(eq.gram, eq.xty);
+    // Past CONDITION_FOR_QR the normal equations have lost too many digits: solve from x itself.
+    const { w, rank } =
+      conditionOfGram(normal.eigenvalues) > CONDITION_FOR_QR ? await leastSquaresByQr(x, y, eq) : normal;
     const { coef, intercept } = coefAndIntercept(w, eq);
     this.state = { coef, intercept, targets: w.cols, nFeaturesIn: w.rows, rank };
     return this;

@@ -143,14 +143,15 @@ const RANK_TOLERANCE = 1e-12;
  * and `b` (features x targets), from the eigen-decomposition of `g`: w = V diag(1/λ) Vᵀ b over the
  * eigenvalues λ above RANK_TOLERANCE of the largest. For a full-rank x that is the unique solution; for a
  * rank-deficient one (a repeated column) it is the minimum-norm solution, as `lstsq` gives. A Cholesky
- * solve would not do: on a singular Gram matrix, rounding usually leaves it "positive definite".
+ * solve would not do: on a singular Gram matrix, rounding usually leaves it "positive definite". The
+ * eigenvalues (ascending) come back too, for the caller's condition check.
  *
  * @example
  * ```ts
  * solveEigen(Matrix.fromArray([[2, 0], [0, 0]]), Matrix.fromArray([[4], [0]])).w; // [[2], [0]], rank 1
  * ```
  */
-export function solveEigen(g: Matrix, b: Matrix): { w: Matrix; rank: number } {
+export function solveEigen(g: Matrix, b: Matrix): { w: Matrix; rank: number; eigenvalues: Float64Array } {
   const backend = linalg();
   const { values, vectors } = backend.symEig(g);
   const cut = RANK_TOLERANCE * Math.max(0, ...values);
@@ -163,7 +164,7 @@ export function solveEigen(g: Matrix, b: Matrix): { w: Matrix; rank: number } {
     if (keep) rank++;
     for (let j = 0; j < k; j++) vtb.data[i * k + j] = keep ? vtb.data[i * k + j] / values[i] : 0;
   }
-  return { w: backend.gemm(vectors, vtb), rank };
+  return { w: backend.gemm(vectors, vtb), rank, eigenvalues: values };
 }
 
 /**
