@@ -6,6 +6,7 @@
  * max(1, ceil(log_splitEvery(k))) levels above the chunks.
  */
 import { ArgumentError } from "../core/errors.ts";
+import { describeValue, intOption, readOptions, type RawOptions } from "../core/options.ts";
 import type { KernelAttrs, KernelName } from "../core/kernels/names.ts";
 import type { ElementwiseProgram } from "../core/kernels/elementwise/program.ts";
 import type { ReduceAxis } from "../core/kernels/reduce/attrs.ts";
@@ -197,11 +198,6 @@ export function reductionResult(result: DsArray, axis: ReduceAxis): DsArray | Pr
   return result.blocks()[0][0].ready.then((m) => m.data[0]);
 }
 
-/** A user's value as an error message shows it: strings and objects as JSON, numbers as JS prints them (NaN). */
-export function describeValue(v: unknown): string {
-  return typeof v === "string" || (typeof v === "object" && v !== null) ? JSON.stringify(v) : String(v);
-}
-
 /** NumPy's axis: 0 or -2 down the rows, 1 or -1 along the columns, undefined or null over every element. */
 export function normalizeAxis(op: string, axis: unknown): ReduceAxis {
   if (axis === undefined || axis === null) return "all";
@@ -211,33 +207,16 @@ export function normalizeAxis(op: string, axis: unknown): ReduceAxis {
 }
 
 /**
- * Checks an options object: undefined or a plain object whose keys are all in `allowed` (a typo such as
- * `{ dof: 1 }` throws instead of being ignored). Returns its `splitEvery` (default 4) and the object.
+ * A reduction's options object (core/options.ts's checks: a typo such as `{ dof: 1 }` throws instead of
+ * being ignored), with its `splitEvery` (the tree's fan-in, default 4) read out.
  */
-export function readOptions(
+export function reductionOptions(
   op: string,
   options: unknown,
   allowed: readonly string[],
-): { splitEvery: number; values: Record<string, unknown> } {
-  if (options === undefined) return { splitEvery: SPLIT_EVERY_DEFAULT, values: {} };
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new ArgumentError(
-      `${op}: options must be an object such as { ${allowed.join(", ")} } but was ${describeValue(options)}`,
-    );
-  }
-  const values = options as Record<string, unknown>;
-  for (const key of Object.keys(values)) {
-    if (!allowed.includes(key)) {
-      throw new ArgumentError(
-        `${op}: unknown option ${JSON.stringify(key)} (expected one of: ${allowed.join(", ")})`,
-      );
-    }
-  }
-  const splitEvery = values.splitEvery ?? SPLIT_EVERY_DEFAULT;
-  if (typeof splitEvery !== "number" || !Number.isInteger(splitEvery) || splitEvery < 2) {
-    throw new ArgumentError(`${op}: splitEvery must be an integer >= 2 but was ${describeValue(splitEvery)}`);
-  }
-  return { splitEvery, values };
+): { splitEvery: number; values: RawOptions } {
+  const values = readOptions(op, options, allowed);
+  return { splitEvery: intOption(op, values, "splitEvery", SPLIT_EVERY_DEFAULT, 2), values };
 }
 
 /** How many elements each result value reduces: rows for axis 0, columns for axis 1, all of them for "all". */

@@ -9,7 +9,7 @@ import { FileFormatError } from "../core/errors.ts";
 import type { DsArray } from "../array/dsArray.ts";
 import { columnsToArray, numeric, selectColumns } from "./columns.ts";
 import { describeFsError, statInput } from "./files.ts";
-import { readOptions } from "./options.ts";
+import { readOptions } from "../core/options.ts";
 
 /** Options of `ds.loadArrow` and `ds.loadParquet`. */
 export interface LoadColumnsOptions {

@@ -30,7 +30,8 @@ import {
   npyHeaderLength,
   parseNpyHeader,
 } from "./npyHeader.ts";
-import { loaderBlockSize, readOptions } from "./options.ts";
+import { booleanOption, readOptions } from "../core/options.ts";
+import { loaderBlockSize } from "./options.ts";
 
 /** Options of `ds.loadNpy`. */
 export interface LoadNpyOptions {
@@ -193,8 +194,7 @@ export async function saveNpy(x: DsArray, path: string, options?: SaveNpyOptions
   const op = "ds.saveNpy";
   const opts = readOptions(op, options, ["blocked"]);
   if (!(x instanceof DsArray)) throw new FileFormatError(`${op}: x must be a DsArray`);
-  const blocked = opts.blocked ?? false;
-  if (typeof blocked !== "boolean") throw new FileFormatError(`${op}: blocked must be true or false`);
+  const blocked = booleanOption(op, opts, "blocked", false);
   const out = OutputTarget.create(op, path, blocked);
   try {
     const blocks = x.blocks();

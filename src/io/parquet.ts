@@ -9,7 +9,7 @@ import type { DsArray } from "../array/dsArray.ts";
 import type { LoadColumnsOptions } from "./arrow.ts";
 import { columnsToArray, numeric, selectColumns } from "./columns.ts";
 import { statInput } from "./files.ts";
-import { readOptions } from "./options.ts";
+import { readOptions } from "../core/options.ts";
 
 /**
  * Loads the numeric columns of a Parquet file as a float64 DsArray, one column per top-level field; nulls

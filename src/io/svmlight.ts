@@ -12,7 +12,7 @@ import type { BlockRef } from "../runtime/blockRef.ts";
 import { engine } from "../runtime/runtime.ts";
 import { fileTaskError, statInput } from "./files.ts";
 import { lineRanges, placeRowBlocks, scanRanges } from "./lineRanges.ts";
-import { intOption, readOptions } from "./options.ts";
+import { booleanOption, intOption, readOptions } from "../core/options.ts";
 
 /** Options of `ds.loadSvmlight`. */
 export interface LoadSvmlightOptions {
@@ -76,8 +76,7 @@ export async function loadSvmlight(
 ): Promise<[DsArray<CsrMatrix> | DsArray, DsArray]> {
   const op = "ds.loadSvmlight";
   const opts = readOptions(op, options, ["blockSize", "nFeatures", "sparse", "zeroBased"]);
-  const sparse = opts.sparse ?? true;
-  if (typeof sparse !== "boolean") throw new ArgumentError(`${op}: sparse must be true or false`);
+  const sparse = booleanOption(op, opts, "sparse", true);
   const zeroBased = opts.zeroBased ?? "auto";
   if (zeroBased !== "auto" && typeof zeroBased !== "boolean") {
     throw new ArgumentError(

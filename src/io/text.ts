@@ -21,7 +21,8 @@ import { waitAll } from "../runtime/blockRef.ts";
 import { engine } from "../runtime/runtime.ts";
 import { fileTaskError, OutputTarget, statInput } from "./files.ts";
 import { lineRanges, lineStartOffset, placeRowBlocks, scanRanges } from "./lineRanges.ts";
-import { intOption, loaderBlockSize, readOptions, type RawOptions } from "./options.ts";
+import { booleanOption, intOption, type RawOptions, readOptions } from "../core/options.ts";
+import { loaderBlockSize } from "./options.ts";
 
 /** Options of `ds.loadTxt`. */
 export interface LoadTxtOptions {
@@ -138,8 +139,7 @@ export async function loadTxt(path: string, options?: LoadTxtOptions): Promise<D
   ]);
   const skipHeader = intOption(op, opts, "skipHeader", 0, 0);
   const comments = charOption(op, opts, "comments", "#");
-  const indexColumn = opts.indexColumn ?? false;
-  if (typeof indexColumn !== "boolean") throw new ArgumentError(`${op}: indexColumn must be true or false`);
+  const indexColumn = booleanOption(op, opts, "indexColumn", false);
   const emptyAs = opts.emptyAs ?? "error";
   if (emptyAs !== "error" && emptyAs !== "nan") {
     throw new ArgumentError(`${op}: emptyAs must be "error" or "nan" but was ${JSON.stringify(emptyAs)}`);

@@ -414,7 +414,7 @@ describeEachExecutor("reductions", () => {
       () => x.var(0, { dof: 1 } as unknown as { ddof: number }),
       (e: unknown) =>
         e instanceof ArgumentError &&
-        /var: unknown option "dof" \(expected one of: ddof, splitEvery\)/.test(e.message),
+        /var: unknown option "dof" \(known options: ddof, splitEvery\)/.test(e.message),
     );
     assert.throws(
       () => x.std(1, { ddof: "1" as unknown as number }),

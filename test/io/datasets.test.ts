@@ -255,11 +255,11 @@ describe("ds.datasets", () => {
       );
       assert.throws(
         () => datasets.makeClassification({ classSep: Number.NaN }),
-        /classSep must be a finite number >= 0 but was null/,
+        /classSep must be a finite number >= 0 but was NaN/,
       );
       assert.throws(
         () => datasets.makeClassification(null as never),
-        /options must be an object but was null/,
+        /makeClassification: options must be an object such as \{ nSamples, .* \} but was null/,
       );
     });
   });

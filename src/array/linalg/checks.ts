@@ -7,7 +7,7 @@ import { ArgumentError, LinalgError, ShapeError } from "../../core/errors.ts";
 import { engine } from "../../runtime/runtime.ts";
 import type { BlockRef } from "../../runtime/blockRef.ts";
 import { DsArray } from "../dsArray.ts";
-import { describeValue, readOptions } from "../reduction.ts";
+import { describeValue } from "../../core/options.ts";
 import { dense } from "../ops/sparse.ts";
 
 /**
@@ -32,60 +32,6 @@ export function squareArgument(op: string, name: string, a: unknown): DsArray {
     throw new ShapeError(`${op}: ${name} must be square but has shape [${x.shape.join(", ")}]`);
   }
   return x;
-}
-
-/** The option values, unknown keys rejected (splitEvery is never among the allowed keys here). */
-export function optionValues(
-  op: string,
-  options: unknown,
-  allowed: readonly string[],
-): Record<string, unknown> {
-  return readOptions(op, options, allowed).values;
-}
-
-/** An integer option within [min, max], or its default. */
-export function intValue(
-  op: string,
-  values: Record<string, unknown>,
-  key: string,
-  fallback: number,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  const v = values[key] ?? fallback;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new ArgumentError(`${op}: ${key} must be an integer ${range} but was ${describeValue(v)}`);
-  }
-  return v;
-}
-
-/** A positive finite number option, or its default. */
-export function positiveValue(
-  op: string,
-  values: Record<string, unknown>,
-  key: string,
-  fallback: number,
-): number {
-  const v = values[key] ?? fallback;
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
-    throw new ArgumentError(`${op}: ${key} must be a positive number but was ${describeValue(v)}`);
-  }
-  return v;
-}
-
-/** A boolean option, or its default. */
-export function booleanValue(
-  op: string,
-  values: Record<string, unknown>,
-  key: string,
-  fallback: boolean,
-): boolean {
-  const v = values[key] ?? fallback;
-  if (typeof v !== "boolean") {
-    throw new ArgumentError(`${op}: ${key} must be a boolean but was ${describeValue(v)}`);
-  }
-  return v;
 }
 
 /** A rows x cols block of zeros, made by a task. */

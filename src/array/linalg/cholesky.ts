@@ -4,7 +4,8 @@ import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks, offsetsOf, sameChunks } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
 import { rechunkTo } from "../rechunk.ts";
-import { finiteArgument, linalgFailure, optionValues, squareArgument, zerosBlock } from "./checks.ts";
+import { readOptions } from "../../core/options.ts";
+import { finiteArgument, linalgFailure, squareArgument, zerosBlock } from "./checks.ts";
 
 /**
  * Cholesky factorisation of a symmetric positive definite array, `a = L Lᵀ` (numpy.linalg.cholesky): L is
@@ -32,7 +33,7 @@ import { finiteArgument, linalgFailure, optionValues, squareArgument, zerosBlock
  */
 export async function cholesky(a: DsArray<Block>, options?: Record<string, never>): Promise<DsArray> {
   const op = "ds.cholesky";
-  optionValues(op, options, []);
+  readOptions(op, options, []);
   const given = squareArgument(op, "a", a);
   await finiteArgument(op, "a", given);
   const chunks = given.grid.rowChunks;

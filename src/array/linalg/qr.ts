@@ -4,7 +4,8 @@ import { gridOfChunks, offsetsOf } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
 import { concat } from "../ops/concat.ts";
 import { matmul } from "../ops/matmul.ts";
-import { matrixArgument, optionValues, zerosBlock } from "./checks.ts";
+import { readOptions } from "../../core/options.ts";
+import { matrixArgument, zerosBlock } from "./checks.ts";
 import { tsqrOf } from "./tsqr.ts";
 
 /**
@@ -38,7 +39,7 @@ import { tsqrOf } from "./tsqr.ts";
  */
 export function qr(a: DsArray<Block>, options?: Record<string, never>): { q: DsArray; r: DsArray } {
   const op = "ds.qr";
-  optionValues(op, options, []);
+  readOptions(op, options, []);
   const x = matrixArgument(op, "a", a);
   const [m, n] = x.shape;
   if (m >= n) return tallQr(op, x);

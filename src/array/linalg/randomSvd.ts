@@ -8,8 +8,8 @@ import { array } from "../creation.ts";
 import { DsArray } from "../dsArray.ts";
 import { matmul } from "../ops/matmul.ts";
 import { rechunkTo } from "../rechunk.ts";
-import { describeValue } from "../reduction.ts";
-import { finiteArgument, intValue, matrixArgument, optionValues } from "./checks.ts";
+import { describeValue, intOption, readOptions } from "../../core/options.ts";
+import { finiteArgument, matrixArgument } from "./checks.ts";
 import { tsqrOf } from "./tsqr.ts";
 
 /** Options of `ds.randomSvd` (scikit-learn's `randomized_svd`). */
@@ -62,7 +62,7 @@ export async function randomSvd(
   options: RandomSvdOptions = {},
 ): Promise<RandomSvdResult> {
   const op = "ds.randomSvd";
-  const values = optionValues(op, options, ["nOversamples", "nIter", "randomState"]);
+  const values = readOptions(op, options, ["nOversamples", "nIter", "randomState"]);
   const x = matrixArgument(op, "a", a);
   const [m, n] = x.shape;
   const most = Math.min(m, n);
@@ -71,9 +71,9 @@ export async function randomSvd(
       `${op}: k must be an integer in [1, ${most}] (min of a.shape=[${m}, ${n}]) but was ${describeValue(k)}`,
     );
   }
-  const nOversamples = intValue(op, values, "nOversamples", 10, 0);
-  const nIter = intValue(op, values, "nIter", k < 0.1 * most ? 7 : 4, 0);
-  const seed = intValue(op, values, "randomState", Math.floor(Math.random() * 2 ** 31), 0);
+  const nOversamples = intOption(op, values, "nOversamples", 10, 0);
+  const nIter = intOption(op, values, "nIter", k < 0.1 * most ? 7 : 4, 0);
+  const seed = intOption(op, values, "randomState", Math.floor(Math.random() * 2 ** 31), 0);
   await finiteArgument(op, "a", x);
   const l = Math.min(k + nOversamples, most);
   const names = { op, a: "a", b: "q" };

@@ -5,7 +5,8 @@ import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks, offsetsOf } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
 import { matmul } from "../ops/matmul.ts";
-import { finiteArgument, linalgFailure, matrixArgument, optionValues, squareArgument } from "./checks.ts";
+import { readOptions } from "../../core/options.ts";
+import { finiteArgument, linalgFailure, matrixArgument, squareArgument } from "./checks.ts";
 import { qr } from "./qr.ts";
 
 /**
@@ -39,7 +40,7 @@ export async function solve(
   options?: Record<string, never>,
 ): Promise<DsArray> {
   const op = "ds.solve";
-  optionValues(op, options, []);
+  readOptions(op, options, []);
   const x = squareArgument(op, "a", a);
   const rhs = matrixArgument(op, "b", b);
   const n = x.shape[0];

@@ -7,14 +7,8 @@ import { chunksOf, gridOfChunks, offsetsOf, sameChunks } from "../blockGrid.ts";
 import { array } from "../creation.ts";
 import { DsArray } from "../dsArray.ts";
 import { rechunkTo } from "../rechunk.ts";
-import {
-  booleanValue,
-  finiteArgument,
-  intValue,
-  matrixArgument,
-  optionValues,
-  positiveValue,
-} from "./checks.ts";
+import { booleanOption, intOption, positiveOption, readOptions } from "../../core/options.ts";
+import { finiteArgument, matrixArgument } from "./checks.ts";
 import { jacobiSweep, type JacobiState } from "./jacobiSweep.ts";
 
 /** Options of `ds.svd`. */
@@ -90,10 +84,10 @@ export async function svd(
   options: SvdOptions = {},
 ): Promise<{ u?: DsArray; s: Float64Array; v?: DsArray; nSweeps: number }> {
   const op = "ds.svd";
-  const values = optionValues(op, options, OPTIONS);
-  const computeUv = booleanValue(op, values, "computeUv", true);
-  const tol = positiveValue(op, values, "tol", 1e-12);
-  const maxSweeps = intValue(op, values, "maxSweeps", 30, 1);
+  const values = readOptions(op, options, OPTIONS);
+  const computeUv = booleanOption(op, values, "computeUv", true);
+  const tol = positiveOption(op, values, "tol", 1e-12);
+  const maxSweeps = intOption(op, values, "maxSweeps", 30, 1);
   const x = matrixArgument(op, "a", a);
   const [m, n] = x.shape;
   if (m < n) {
@@ -102,7 +96,7 @@ export async function svd(
     );
   }
   const widest = Math.max(...x.grid.colChunks);
-  const blockCols = intValue(
+  const blockCols = intOption(
     op,
     values,
     "blockCols",

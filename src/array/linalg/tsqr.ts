@@ -6,7 +6,8 @@ import { gridOfChunks } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
 import { rechunkTo } from "../rechunk.ts";
 import { reductionTree, SPLIT_EVERY_DEFAULT } from "../reduction.ts";
-import { matrixArgument, optionValues } from "./checks.ts";
+import { readOptions } from "../../core/options.ts";
+import { matrixArgument } from "./checks.ts";
 
 /** Options of `ds.tsqr`. */
 export interface TsqrOptions {
@@ -52,7 +53,7 @@ export function tsqr(a: DsArray<Block>, options?: { mode?: "reduced" }): { q: Ds
 export function tsqr(a: DsArray<Block>, options?: TsqrOptions): { q?: DsArray; r: DsArray };
 export function tsqr(a: DsArray<Block>, options: TsqrOptions = {}): { q?: DsArray; r: DsArray } {
   const op = "ds.tsqr";
-  const values = optionValues(op, options, ["mode"]);
+  const values = readOptions(op, options, ["mode"]);
   const mode = values.mode ?? "reduced";
   if (mode !== "reduced" && mode !== "r") {
     throw new ArgumentError(`${op}: mode must be "reduced" or "r" but was ${JSON.stringify(mode)}`);

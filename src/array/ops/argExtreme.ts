@@ -9,7 +9,7 @@ import type { DsArray } from "../dsArray.ts";
 import {
   checkNotEmpty,
   normalizeAxis,
-  readOptions,
+  reductionOptions,
   reduction,
   reductionResult,
   type AxisArg,
@@ -24,7 +24,7 @@ function argReduction(
 ): DsArray | Promise<number> {
   const op = kind === "min" ? "argmin" : "argmax";
   const axis = normalizeAxis(op, axisArg);
-  const { splitEvery } = readOptions(op, options, ["splitEvery"]);
+  const { splitEvery } = reductionOptions(op, options, ["splitEvery"]);
   checkNotEmpty(op, x, axis);
   const layout = partialLayout(axis);
   const result = reduction(x, {

@@ -7,7 +7,7 @@ import type { DsArray } from "../dsArray.ts";
 import {
   checkNotEmpty,
   normalizeAxis,
-  readOptions,
+  reductionOptions,
   reduction,
   reductionResult,
   type AxisArg,
@@ -22,7 +22,7 @@ function foldReduction(
 ): DsArray | Promise<number> {
   const op = fold;
   const axis = normalizeAxis(op, axisArg);
-  const { splitEvery } = readOptions(op, options, ["splitEvery"]);
+  const { splitEvery } = reductionOptions(op, options, ["splitEvery"]);
   if (fold !== "prod") checkNotEmpty(op, x, axis);
   const combine = { kernel: "reduce.fold.combine", attrs: { fold } } as const;
   const result = reduction(x, {

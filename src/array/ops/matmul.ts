@@ -1,6 +1,7 @@
 import type { Block } from "../../core/block.ts";
 import type { CsrMatrix } from "../../core/csrMatrix.ts";
 import { ArgumentError, ShapeError } from "../../core/errors.ts";
+import { booleanOption, readOptions } from "../../core/options.ts";
 import type { BlockRef } from "../../runtime/blockRef.ts";
 import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks, sameChunks } from "../blockGrid.ts";
@@ -23,13 +24,6 @@ interface Names {
   b: string;
 }
 
-function checkFlag(names: Names, name: string, v: unknown): boolean {
-  if (v === undefined) return false;
-  if (typeof v !== "boolean")
-    throw new ArgumentError(`${names.op}: ${name} must be a boolean but was ${JSON.stringify(v)}`);
-  return v;
-}
-
 function checkOperands(names: Names, a: unknown, b: unknown, options: unknown): [boolean, boolean] {
   for (const [name, v] of [
     [names.a, a],
@@ -38,13 +32,8 @@ function checkOperands(names: Names, a: unknown, b: unknown, options: unknown): 
     if (!(v instanceof DsArray))
       throw new ArgumentError(`${names.op}: ${name} must be a DsArray but was ${typeof v}`);
   }
-  if (options === null || typeof options !== "object") {
-    throw new ArgumentError(
-      `${names.op}: options must be { transposeA?, transposeB? } but was ${String(options)}`,
-    );
-  }
-  const o = options as MatmulOptions;
-  return [checkFlag(names, "transposeA", o.transposeA), checkFlag(names, "transposeB", o.transposeB)];
+  const o = readOptions(names.op, options, ["transposeA", "transposeB"]);
+  return [booleanOption(names.op, o, "transposeA", false), booleanOption(names.op, o, "transposeB", false)];
 }
 
 /**

@@ -7,7 +7,7 @@ import { partialLayout } from "../../core/kernels/reduce/layout.ts";
 import type { DsArray } from "../dsArray.ts";
 import {
   normalizeAxis,
-  readOptions,
+  reductionOptions,
   reduction,
   reductionResult,
   type AxisArg,
@@ -22,7 +22,7 @@ export function median(
 ): DsArray | Promise<number> {
   const op = "median";
   const axis = normalizeAxis(op, axisArg);
-  const { splitEvery } = readOptions(op, options, ["splitEvery"]);
+  const { splitEvery } = reductionOptions(op, options, ["splitEvery"]);
   const layout = partialLayout(axis);
   const result = reduction(x, {
     op,

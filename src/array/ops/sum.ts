@@ -7,7 +7,7 @@ import { partialLayout } from "../../core/kernels/reduce/layout.ts";
 import type { DsArray } from "../dsArray.ts";
 import {
   normalizeAxis,
-  readOptions,
+  reductionOptions,
   reduction,
   reductionResult,
   type AxisArg,
@@ -23,7 +23,7 @@ function sumFamily(
   options: ReduceOptions | undefined,
 ): DsArray | Promise<number> {
   const axis = normalizeAxis(op, axisArg);
-  const { splitEvery } = readOptions(op, options, ["splitEvery"]);
+  const { splitEvery } = reductionOptions(op, options, ["splitEvery"]);
   const layout = partialLayout(axis);
   const chunkAttrs = { axis, map };
   // One attributes object per block shape (and program): repeated objects cross to a worker as a number.

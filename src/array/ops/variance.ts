@@ -5,10 +5,10 @@ import { ArgumentError } from "../../core/errors.ts";
 import type { MomentsFinish } from "../../core/kernels/reduce/attrs.ts";
 import { partialLayout } from "../../core/kernels/reduce/layout.ts";
 import type { DsArray } from "../dsArray.ts";
+import { describeValue } from "../../core/options.ts";
 import {
-  describeValue,
   normalizeAxis,
-  readOptions,
+  reductionOptions,
   reduction,
   reductionResult,
   type AxisArg,
@@ -29,7 +29,7 @@ function momentsReduction(
 ): DsArray | Promise<number> {
   const op = finish;
   const axis = normalizeAxis(op, axisArg);
-  const { splitEvery, values } = readOptions(op, options, ["ddof", "splitEvery"]);
+  const { splitEvery, values } = reductionOptions(op, options, ["ddof", "splitEvery"]);
   const ddof = values.ddof ?? 0;
   if (typeof ddof !== "number" || !Number.isFinite(ddof)) {
     throw new ArgumentError(`${op}: ddof must be a finite number but was ${describeValue(ddof)}`);

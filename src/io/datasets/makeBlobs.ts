@@ -3,14 +3,8 @@ import { Matrix } from "../../core/matrix.ts";
 import type { Shape } from "../../array/blockGrid.ts";
 import { CounterRandom } from "./counterRandom.ts";
 import { generateSamples, type Samples } from "./generateSamples.ts";
-import {
-  blockSizeOption,
-  intOption,
-  numberOption,
-  readOptions,
-  seedOption,
-  type RawOptions,
-} from "../options.ts";
+import { intOption, numberOption, readOptions, seedOption, type RawOptions } from "../../core/options.ts";
+import { blockSizeOption } from "../options.ts";
 import { classOfRank, Permutation } from "./permutation.ts";
 
 /** Options of `makeBlobs`; every field is optional. */

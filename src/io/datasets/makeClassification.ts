@@ -1,7 +1,8 @@
 import { ArgumentError } from "../../core/errors.ts";
 import { CounterRandom } from "./counterRandom.ts";
 import { generateSamples, type Samples } from "./generateSamples.ts";
-import { blockSizeOption, intOption, numberOption, readOptions, seedOption } from "../options.ts";
+import { intOption, numberOption, readOptions, seedOption } from "../../core/options.ts";
+import { blockSizeOption } from "../options.ts";
 import { classOfRank, Permutation } from "./permutation.ts";
 
 /** Options of `makeClassification`; every field is optional. */

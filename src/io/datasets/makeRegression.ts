@@ -2,7 +2,8 @@ import { ArgumentError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import { CounterRandom } from "./counterRandom.ts";
 import { generateSamples, type Samples } from "./generateSamples.ts";
-import { blockSizeOption, intOption, numberOption, readOptions, seedOption } from "../options.ts";
+import { intOption, numberOption, readOptions, seedOption } from "../../core/options.ts";
+import { blockSizeOption } from "../options.ts";
 
 /** Options of `makeRegression`; every field is optional. */
 export interface MakeRegressionOptions {

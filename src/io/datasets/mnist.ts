@@ -2,7 +2,8 @@ import { ArgumentError } from "../../core/errors.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { generateSamples } from "./generateSamples.ts";
 import { MNIST_PIXELS, mnistDigits } from "./mnistDigits.ts";
-import { blockSizeOption, intOption, readOptions, seedOption } from "../options.ts";
+import { intOption, readOptions, seedOption } from "../../core/options.ts";
+import { blockSizeOption } from "../options.ts";
 import { Permutation } from "./permutation.ts";
 
 /** Options of `mnist`; every field is optional. */

@@ -10,7 +10,7 @@ import type { Block } from "../../core/block.ts";
 import { ArgumentError, ShapeError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { intOption, numberOption, readOptions } from "../../io/options.ts";
+import { intOption, numberOption, readOptions } from "../../core/options.ts";
 import { checkInput, checkSaved, fitted, vectorOf, type SavedModel } from "../estimator.ts";
 import { kMeansPlusPlus, randomInit, SeededUniform } from "./kMeansInit.ts";
 import { kMeansParallel } from "./kMeansParallel.ts";

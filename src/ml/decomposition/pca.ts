@@ -9,7 +9,7 @@ import { ArgumentError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import { ds } from "../../array/ds.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { readOptions } from "../../io/options.ts";
+import { booleanOption, readOptions } from "../../core/options.ts";
 import { checkInput, checkSaved, fitted, rowLike, vectorOf, type SavedModel } from "../estimator.ts";
 import { centredProduct, eigSpectrum, svdSpectrum } from "./pcaSpectrum.ts";
 import { averageLogLikelihood, covarianceOf, precisionOf, scatterAbout, type PcaModel } from "./pcaScore.ts";
@@ -119,10 +119,7 @@ export class PCA {
       throw new ArgumentError(`${NAME}: method must be "eig" or "svd" but was ${JSON.stringify(o.method)}`);
     }
     this.method = o.method ?? "eig";
-    if (o.whiten !== undefined && typeof o.whiten !== "boolean") {
-      throw new ArgumentError(`${NAME}: whiten must be true or false but was ${JSON.stringify(o.whiten)}`);
-    }
-    this.whiten = o.whiten ?? false;
+    this.whiten = booleanOption(NAME, o, "whiten", false);
     const seed = o.randomState;
     if (seed !== undefined && (typeof seed !== "number" || !Number.isSafeInteger(seed))) {
       throw new ArgumentError(`${NAME}: randomState must be an integer but was ${JSON.stringify(seed)}`);

@@ -13,10 +13,10 @@ import type { Block } from "../../core/block.ts";
 import { ArgumentError, LinalgError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { intOption, numberOption, type RawOptions } from "../../io/options.ts";
+import { booleanOption, intOption, numberOption, type RawOptions } from "../../core/options.ts";
 import { fitted } from "../estimator.ts";
 import { coordinateDescentGram } from "./coordinateDescent.ts";
-import { fitInterceptOption, LinearModel, type LinearState } from "./linearModel.ts";
+import { LinearModel, type LinearState } from "./linearModel.ts";
 import { coefAndIntercept, normalEquations } from "./normalEquations.ts";
 
 /** The options ElasticNet and Lasso share (scikit-learn's names in camelCase). */
@@ -75,15 +75,10 @@ export abstract class CoordinateDescentModel extends LinearModel<CoordinateDesce
     super(name);
     this.alpha = numberOption(name, o, "alpha", 1, 0);
     this.l1Ratio = l1Ratio;
-    this.fitIntercept = fitInterceptOption(name, o.fitIntercept);
+    this.fitIntercept = booleanOption(name, o, "fitIntercept", true);
     this.maxIter = intOption(name, o, "maxIter", 1000, 1);
     this.tol = numberOption(name, o, "tol", 1e-4, 0);
-    if (o.positive !== undefined && typeof o.positive !== "boolean") {
-      throw new ArgumentError(
-        `${name}: positive must be true or false but was ${JSON.stringify(o.positive)}`,
-      );
-    }
-    this.positive = o.positive ?? false;
+    this.positive = booleanOption(name, o, "positive", false);
     if (o.selection !== undefined && o.selection !== "cyclic") {
       throw new ArgumentError(
         `${name}: selection must be "cyclic" (random order is not supported) but was ${JSON.stringify(o.selection)}`,

@@ -3,7 +3,7 @@
  * (1/(2n)) ||y - Xw||² + alpha l1Ratio ||w||₁ + (alpha (1 - l1Ratio) / 2) ||w||² per target, by coordinate
  * descent on the Gram matrix of the centred data after one pass over x and y (coordinateDescentModel.ts).
  */
-import { numberOption, readOptions } from "../../io/options.ts";
+import { numberOption, readOptions } from "../../core/options.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { checkSaved, fitted, type SavedModel } from "../estimator.ts";
 import {

@@ -3,7 +3,7 @@
  * target, by coordinate descent on the Gram matrix of the centred data after one pass over x and y
  * (coordinateDescentModel.ts says why not ADMM).
  */
-import { readOptions } from "../../io/options.ts";
+import { readOptions } from "../../core/options.ts";
 import { checkSaved, fitted, type SavedModel } from "../estimator.ts";
 import {
   CoordinateDescentModel,

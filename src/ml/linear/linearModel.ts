@@ -4,7 +4,6 @@
  * LinearRegression, Ridge, ElasticNet and Lasso differ only in how `fit` finds the coefficients.
  */
 import type { Block } from "../../core/block.ts";
-import { ArgumentError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import { ds } from "../../array/ds.ts";
 import type { DsArray } from "../../array/dsArray.ts";
@@ -17,14 +16,6 @@ export interface LinearState {
   intercept: number[];
   targets: number;
   nFeaturesIn: number;
-}
-
-/** The `fitIntercept` option of a linear model (true when absent). */
-export function fitInterceptOption(name: string, value: unknown): boolean {
-  if (value !== undefined && typeof value !== "boolean") {
-    throw new ArgumentError(`${name}: fitIntercept must be true or false but was ${JSON.stringify(value)}`);
-  }
-  return value ?? true;
 }
 
 /** The base of the linear regressors: fitted attributes, predict and score. */

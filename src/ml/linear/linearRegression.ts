@@ -8,9 +8,9 @@
  */
 import type { Block } from "../../core/block.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { readOptions } from "../../io/options.ts";
+import { booleanOption, readOptions } from "../../core/options.ts";
 import { checkSaved, fitted, type SavedModel } from "../estimator.ts";
-import { fitInterceptOption, LinearModel, type LinearState } from "./linearModel.ts";
+import { LinearModel, type LinearState } from "./linearModel.ts";
 import { coefAndIntercept, normalEquations, solveEigen } from "./normalEquations.ts";
 import { CONDITION_FOR_QR, conditionOfGram, leastSquaresByQr } from "./qrLeastSquares.ts";
 
@@ -44,7 +44,7 @@ export class LinearRegression extends LinearModel<LinearRegressionState> {
   constructor(options: LinearRegressionOptions = {}) {
     super(NAME);
     const o = readOptions(NAME, options, ["fitIntercept"]);
-    this.fitIntercept = fitInterceptOption(NAME, o.fitIntercept);
+    this.fitIntercept = booleanOption(NAME, o, "fitIntercept", true);
   }
 
   /** The rank of x (after centring), as scikit-learn's `rank_`. */

@@ -11,7 +11,7 @@ import { ArgumentError, ShapeError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { rechunkTo } from "../../array/rechunk.ts";
-import { intOption, numberOption, readOptions } from "../../io/options.ts";
+import { booleanOption, intOption, numberOption, readOptions } from "../../core/options.ts";
 import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
 import { lbfgs } from "../optimize/lbfgs.ts";
 import { newton } from "../optimize/newton.ts";
@@ -116,12 +116,7 @@ export class LogisticRegression {
       );
     }
     this.penalty = penalty;
-    if (o.fitIntercept !== undefined && typeof o.fitIntercept !== "boolean") {
-      throw new ArgumentError(
-        `${NAME}: fitIntercept must be true or false but was ${JSON.stringify(o.fitIntercept)}`,
-      );
-    }
-    this.fitIntercept = o.fitIntercept ?? true;
+    this.fitIntercept = booleanOption(NAME, o, "fitIntercept", true);
     this.maxIter = intOption(NAME, o, "maxIter", 100, 1);
     this.tol = numberOption(NAME, o, "tol", 1e-4, 0);
     const solver = o.solver ?? "lbfgs";

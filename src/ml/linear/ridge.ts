@@ -11,9 +11,9 @@ import { ArgumentError, LinalgError, ShapeError } from "../../core/errors.ts";
 import { linalg } from "../../core/linalg/selectBackend.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { readOptions } from "../../io/options.ts";
+import { booleanOption, readOptions } from "../../core/options.ts";
 import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
-import { fitInterceptOption, LinearModel, type LinearState } from "./linearModel.ts";
+import { LinearModel, type LinearState } from "./linearModel.ts";
 import { coefAndIntercept, normalEquations, solveEigen, type NormalEquations } from "./normalEquations.ts";
 
 /** Options of `Ridge` (scikit-learn's `alpha`, `fit_intercept`). */
@@ -93,7 +93,7 @@ export class Ridge extends LinearModel<LinearState> {
     super(NAME);
     const o = readOptions(NAME, options, ["alpha", "fitIntercept"]);
     this.alpha = readAlpha(o.alpha);
-    this.fitIntercept = fitInterceptOption(NAME, o.fitIntercept);
+    this.fitIntercept = booleanOption(NAME, o, "fitIntercept", true);
   }
 
   /** Fits x (n x features) to y (n x targets). */

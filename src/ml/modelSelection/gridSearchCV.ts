@@ -15,11 +15,10 @@ import type { Block } from "../../core/block.ts";
 import { CsrMatrix } from "../../core/csrMatrix.ts";
 import { ArgumentError, DsfabricError } from "../../core/errors.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { intOption, readOptions } from "../../io/options.ts";
+import { booleanOption, intOption, readOptions } from "../../core/options.ts";
 import { fitted, type Estimator } from "../estimator.ts";
 import { foldArrays, KFold, type CrossValidator, type Fold } from "./kFold.ts";
 import { parameterGrid, type ParamGrid, type Params } from "./parameterGrid.ts";
-import { booleanOption } from "./permutation.ts";
 import { StratifiedKFold } from "./stratifiedKFold.ts";
 import { checkArray, checkPaired } from "./shuffle.ts";
 
@@ -154,7 +153,7 @@ export class GridSearchCV<E extends Estimator> {
       );
     }
     this.scoring = o.scoring as Scorer<E> | undefined;
-    this.refit = booleanOption(NAME, "refit", o.refit, true);
+    this.refit = booleanOption(NAME, o, "refit", true);
     this.concurrentFitsMax = intOption(NAME, o, "concurrentFitsMax", Number.MAX_SAFE_INTEGER, 1);
     if (o.errorScore !== undefined && o.errorScore !== "raise" && typeof o.errorScore !== "number") {
       throw new ArgumentError(

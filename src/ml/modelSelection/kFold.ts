@@ -6,8 +6,8 @@
 import type { Block } from "../../core/block.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { intOption, readOptions } from "../../io/options.ts";
-import { booleanOption, permutation, PERMUTATION_STREAM, randomStateOption } from "./permutation.ts";
+import { booleanOption, intOption, readOptions, seedOption } from "../../core/options.ts";
+import { permutation, PERMUTATION_STREAM } from "./permutation.ts";
 import { checkArray, checkPaired } from "./shuffle.ts";
 
 /** One split: the row indices of the train set and of the test set, each ascending. */
@@ -35,6 +35,28 @@ export interface KFoldOptions {
 const NAME = "KFold";
 
 /**
+ * The options KFold and StratifiedKFold share (scikit-learn's `n_splits`, `shuffle`, `random_state`),
+ * checked: randomState without shuffle is an error, as in scikit-learn.
+ */
+export function splitterOptions(
+  name: string,
+  options: unknown,
+): { nSplits: number; shuffle: boolean; randomState: number | undefined } {
+  const o = readOptions(name, options, ["nSplits", "shuffle", "randomState"]);
+  const shuffle = booleanOption(name, o, "shuffle", false);
+  if (!shuffle && o.randomState !== undefined) {
+    throw new ArgumentError(
+      `${name}: randomState has no effect when shuffle is false; pass shuffle: true or leave randomState out`,
+    );
+  }
+  return {
+    nSplits: intOption(name, o, "nSplits", 5, 2),
+    shuffle,
+    randomState: shuffle ? seedOption(name, o, "randomState") : undefined,
+  };
+}
+
+/**
  * k-fold cross-validation splits.
  *
  * @example
@@ -50,15 +72,11 @@ export class KFold implements CrossValidator {
   readonly randomState: number | undefined;
 
   constructor(options: KFoldOptions = {}) {
-    const o = readOptions(NAME, options, ["nSplits", "shuffle", "randomState"]);
-    this.nSplits = intOption(NAME, o, "nSplits", 5, 2);
-    this.shuffle = booleanOption(NAME, "shuffle", o.shuffle, false);
-    if (!this.shuffle && o.randomState !== undefined) {
-      throw new ArgumentError(
-        `${NAME}: randomState has no effect when shuffle is false; pass shuffle: true or leave randomState out`,
-      );
-    }
-    this.randomState = this.shuffle ? randomStateOption(NAME, o.randomState) : undefined;
+    ({
+      nSplits: this.nSplits,
+      shuffle: this.shuffle,
+      randomState: this.randomState,
+    } = splitterOptions(NAME, options));
   }
 
   /** The number of splits (scikit-learn's `get_n_splits`). */

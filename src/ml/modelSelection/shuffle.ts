@@ -7,8 +7,8 @@
 import type { Block } from "../../core/block.ts";
 import { ArgumentError, ShapeError } from "../../core/errors.ts";
 import { DsArray } from "../../array/dsArray.ts";
-import { readOptions } from "../../io/options.ts";
-import { permutation, PERMUTATION_STREAM, randomStateOption } from "./permutation.ts";
+import { readOptions, seedOption } from "../../core/options.ts";
+import { permutation, PERMUTATION_STREAM } from "./permutation.ts";
 import { takeRows } from "./takeRows.ts";
 
 /** Options of `shuffle`. */
@@ -65,7 +65,7 @@ export function shuffle(
   const y = withY && yOrOptions !== undefined ? checkArray(op, "y", yOrOptions) : undefined;
   const options = withY ? maybeOptions : yOrOptions;
   const o = readOptions(op, options, ["randomState"]);
-  const seed = randomStateOption(op, o.randomState);
+  const seed = seedOption(op, o, "randomState");
   checkPaired(op, input, y);
   const order = permutation(input.shape[0], seed, PERMUTATION_STREAM.shuffle);
   const xs = takeRows(op, input, order, input.grid.rowChunks);

@@ -15,10 +15,9 @@
 import type { Block } from "../../core/block.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { intOption, readOptions } from "../../io/options.ts";
 import { SeededUniform } from "../cluster/kMeansInit.ts";
-import type { CrossValidator, Fold } from "./kFold.ts";
-import { booleanOption, PERMUTATION_STREAM, randomStateOption, shuffleInPlace } from "./permutation.ts";
+import { splitterOptions, type CrossValidator, type Fold } from "./kFold.ts";
+import { PERMUTATION_STREAM, shuffleInPlace } from "./permutation.ts";
 import { checkArray } from "./shuffle.ts";
 
 /** Options of `StratifiedKFold` (scikit-learn's `n_splits`, `shuffle`, `random_state`). */
@@ -48,15 +47,11 @@ export class StratifiedKFold implements CrossValidator {
   readonly randomState: number | undefined;
 
   constructor(options: StratifiedKFoldOptions = {}) {
-    const o = readOptions(NAME, options, ["nSplits", "shuffle", "randomState"]);
-    this.nSplits = intOption(NAME, o, "nSplits", 5, 2);
-    this.shuffle = booleanOption(NAME, "shuffle", o.shuffle, false);
-    if (!this.shuffle && o.randomState !== undefined) {
-      throw new ArgumentError(
-        `${NAME}: randomState has no effect when shuffle is false; pass shuffle: true or leave randomState out`,
-      );
-    }
-    this.randomState = this.shuffle ? randomStateOption(NAME, o.randomState) : undefined;
+    ({
+      nSplits: this.nSplits,
+      shuffle: this.shuffle,
+      randomState: this.randomState,
+    } = splitterOptions(NAME, options));
   }
 
   /** The number of splits (scikit-learn's `get_n_splits`). */

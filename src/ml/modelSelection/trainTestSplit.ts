@@ -8,8 +8,8 @@
 import type { Block } from "../../core/block.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { DsArray } from "../../array/dsArray.ts";
-import { readOptions } from "../../io/options.ts";
-import { booleanOption, permutation, PERMUTATION_STREAM, randomStateOption } from "./permutation.ts";
+import { booleanOption, readOptions, seedOption } from "../../core/options.ts";
+import { permutation, PERMUTATION_STREAM } from "./permutation.ts";
 import { checkArray, checkPaired } from "./shuffle.ts";
 import { stratifiedIndices } from "./stratifiedSplit.ts";
 import { takeRowsBlocked } from "./takeRows.ts";
@@ -144,8 +144,8 @@ export function trainTestSplit(
   const withY = yOrOptions instanceof DsArray || maybeOptions !== undefined;
   const y = withY && yOrOptions !== undefined ? checkArray(OP, "y", yOrOptions) : undefined;
   const o = readOptions(OP, withY ? maybeOptions : yOrOptions, KNOWN);
-  const seed = randomStateOption(OP, o.randomState);
-  const doShuffle = booleanOption(OP, "shuffle", o.shuffle, true);
+  const seed = seedOption(OP, o, "randomState");
+  const doShuffle = booleanOption(OP, o, "shuffle", true);
   checkPaired(OP, input, y);
   const n = input.shape[0];
   const [nTrain, nTest] = splitSizes(n, { testSize: o.testSize as number, trainSize: o.trainSize as number });

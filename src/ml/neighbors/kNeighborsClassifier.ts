@@ -8,7 +8,7 @@ import { ArgumentError, ShapeError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { rechunkTo } from "../../array/rechunk.ts";
-import { intOption, readOptions } from "../../io/options.ts";
+import { intOption, readOptions } from "../../core/options.ts";
 import { BlockRef } from "../../runtime/blockRef.ts";
 import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
 import { labelCounts } from "../linear/logisticTasks.ts";

@@ -7,7 +7,7 @@ import type { Block } from "../../core/block.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { ds } from "../../array/ds.ts";
 import { DsArray } from "../../array/dsArray.ts";
-import { intOption, readOptions } from "../../io/options.ts";
+import { intOption, readOptions } from "../../core/options.ts";
 import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
 import { kNearest, rowsOf, type Neighbors } from "./neighborsTasks.ts";
 

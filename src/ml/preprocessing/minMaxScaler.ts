@@ -9,7 +9,7 @@ import type { Block } from "../../core/block.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { ds } from "../../array/ds.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { readOptions } from "../../io/options.ts";
+import { booleanOption, readOptions } from "../../core/options.ts";
 import { checkInput, checkSaved, fitted, rowLike, vectorOf, type SavedModel } from "../estimator.ts";
 
 /** Options of `MinMaxScaler` (scikit-learn's `feature_range`, `clip`). */
@@ -68,10 +68,7 @@ export class MinMaxScaler {
   constructor(options: MinMaxScalerOptions = {}) {
     const o = readOptions(NAME, options, ["featureRange", "clip"]);
     this.featureRange = readRange(o.featureRange);
-    if (o.clip !== undefined && typeof o.clip !== "boolean") {
-      throw new ArgumentError(`${NAME}: clip must be true or false but was ${JSON.stringify(o.clip)}`);
-    }
-    this.clip = o.clip ?? false;
+    this.clip = booleanOption(NAME, o, "clip", false);
   }
 
   /** Per-column minimum seen in fit (NaN ignored; NaN for a column of NaN only). */

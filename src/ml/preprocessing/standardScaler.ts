@@ -7,7 +7,7 @@
 import type { Block } from "../../core/block.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { readOptions } from "../../io/options.ts";
+import { booleanOption, readOptions } from "../../core/options.ts";
 import { checkInput, checkSaved, fitted, rowLike, vectorOf, type SavedModel } from "../estimator.ts";
 
 /** Options of `StandardScaler` (scikit-learn's `with_mean`, `with_std`). */
@@ -46,13 +46,8 @@ export class StandardScaler {
 
   constructor(options: StandardScalerOptions = {}) {
     const o = readOptions(NAME, options, ["withMean", "withStd"]);
-    for (const key of ["withMean", "withStd"] as const) {
-      if (o[key] !== undefined && typeof o[key] !== "boolean") {
-        throw new ArgumentError(`${NAME}: ${key} must be true or false but was ${JSON.stringify(o[key])}`);
-      }
-    }
-    this.withMean = (o.withMean as boolean | undefined) ?? true;
-    this.withStd = (o.withStd as boolean | undefined) ?? true;
+    this.withMean = booleanOption(NAME, o, "withMean", true);
+    this.withStd = booleanOption(NAME, o, "withStd", true);
   }
 
   /** Per-column means (when `withMean` or `withStd`). */
