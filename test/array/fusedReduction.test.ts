@@ -2,25 +2,9 @@ import { it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ds, type DsArray } from "../../src/index.ts";
-import { engine } from "../../src/internal.ts";
 import { describeEachExecutor } from "../support/executors.ts";
 import { assertDsEqual, denseValues, shapeAndBlocks, type Dense } from "../support/dense.ts";
-
-/** The kernels of every task submitted while `body` runs. */
-function kernelsDuring<T>(body: () => T): { result: T; kernels: string[] } {
-  const e = engine();
-  const kernels: string[] = [];
-  const submit = e.submit.bind(e);
-  e.submit = (spec) => {
-    kernels.push(spec.kernel);
-    return submit(spec);
-  };
-  try {
-    return { result: body(), kernels };
-  } finally {
-    Reflect.deleteProperty(e, "submit");
-  }
-}
+import { kernelsSubmittedBy } from "../support/kernels.ts";
 
 const lane = {
   sum: (v: number[]) => v.reduce((s, e) => s + e, 0),
@@ -66,7 +50,7 @@ describeEachExecutor("a chain that ends in a sum", () => {
           for (const name of ["sum", "mean", "norm", "countNonzero"] as const) {
             for (const axis of [0, 1, undefined] as const) {
               const chain = x.mul(2).add(row).sub(col).abs();
-              const { result, kernels } = kernelsDuring(() => chain[name](axis));
+              const { result, kernels } = kernelsSubmittedBy(() => chain[name](axis));
               assert.ok(
                 !kernels.includes("elementwise.fused"),
                 `${name}(${axis}) stored the chain: ${kernels.join()}`,
@@ -104,7 +88,7 @@ describeEachExecutor("a chain that ends in a sum", () => {
       [2, 3, 4],
       [5, 6, 7],
     ]);
-    const { result } = kernelsDuring(() => ds.ones([5, 7], { blockSize: [2, 3] }).sum());
+    const { result } = kernelsSubmittedBy(() => ds.ones([5, 7], { blockSize: [2, 3] }).sum());
     assert.equal(await result, 35);
     assert.equal(await x.map((v) => v * v).sum(), 91);
     assert.ok(Number.isNaN(await x.log().sub(Math.log(2)).sqrt().sum()), "sqrt of a negative gives NaN");

@@ -1,10 +1,7 @@
 import { engine } from "../../src/internal.ts";
 
-/**
- * The kernels of every task submitted while `body` runs (awaited): how a test sees that a computation took
- * a path (a sparse array never made dense, one task per strip, ...).
- */
-export async function kernelsDuring<T>(body: () => Promise<T>): Promise<{ result: T; kernels: string[] }> {
+/** Records the kernel of every task submitted from now until `stop()`. */
+function watchKernels(): { kernels: string[]; stop(): void } {
   const e = engine();
   const kernels: string[] = [];
   const submit = e.submit.bind(e);
@@ -12,9 +9,28 @@ export async function kernelsDuring<T>(body: () => Promise<T>): Promise<{ result
     kernels.push(spec.kernel);
     return submit(spec);
   };
+  return { kernels, stop: () => Reflect.deleteProperty(e, "submit") };
+}
+
+/**
+ * The kernels of every task submitted while `body` runs (awaited): how a test sees that a computation took
+ * a path (a sparse array never made dense, one task per strip, ...).
+ */
+export async function kernelsDuring<T>(body: () => Promise<T>): Promise<{ result: T; kernels: string[] }> {
+  const watch = watchKernels();
   try {
-    return { result: await body(), kernels };
+    return { result: await body(), kernels: watch.kernels };
   } finally {
-    Reflect.deleteProperty(e, "submit");
+    watch.stop();
+  }
+}
+
+/** As `kernelsDuring`, for a body that only submits (nothing awaited). */
+export function kernelsSubmittedBy<T>(body: () => T): { result: T; kernels: string[] } {
+  const watch = watchKernels();
+  try {
+    return { result: body(), kernels: watch.kernels };
+  } finally {
+    watch.stop();
   }
 }
