@@ -3,13 +3,35 @@
  * config, an unknown policy, a shape mismatch) prints one line to stderr and exits with status 1, without a
  * stack trace; anything else is a bug and keeps its stack.
  */
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { DsfabricError } from "../core/errors.ts";
+import { intOption } from "../core/options.ts";
 import { shutdown } from "../index.ts";
 import type { Clock } from "../sim/clock.ts";
 import { runCompare } from "./compare.ts";
 import { POLICIES } from "./runPolicy.ts";
 import { runTrain } from "./train.ts";
+
+/**
+ * Commander's parser for an integer flag of at least `min`: the same check as an options object's
+ * (core/options.ts), reported by commander as one line (`error: option '--rows <n>' argument 'abc' is
+ * invalid. --rows must be an integer >= 1 but was NaN`) before any work.
+ *
+ * @example
+ * ```ts
+ * program.option("--rows <n>", "rows of the array", intArgument("--rows", 1), 8192);
+ * ```
+ */
+export function intArgument(flag: string, min: number): (value: string) => number {
+  return (value) => {
+    const parsed = value.trim() === "" ? Number.NaN : Number(value);
+    try {
+      return intOption("dsfabric", { [flag]: parsed }, flag, 0, min);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message.replace(/^dsfabric: /, ""));
+    }
+  };
+}
 
 /** Commander's accumulator for a repeatable option. */
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];

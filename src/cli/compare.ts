@@ -2,13 +2,11 @@
  * `dsfabric compare`: runs each policy on the same config and seed, then writes `results.json`, the accuracy
  * plot (SVG and PNG) and `summary.md` into the output folder, and prints the summary.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Clock } from "../sim/clock.ts";
 import { loadConfig } from "./config.ts";
 import { createProgress, type ProgressOptions } from "./progress.ts";
-import { writePlots } from "./report/plot.ts";
-import { buildResults, writeResults, type NamedRun, type Results } from "./report/resultsJson.ts";
+import { prepareReport, type ReportFiles, type ReportTarget } from "./report/reportFolder.ts";
+import { buildResults, type NamedRun, type Results } from "./report/resultsJson.ts";
 import { formatSummary } from "./report/summary.ts";
 import { checkPolicies, parsePolicies, prepareConfig, runPolicy, type PreparedConfig } from "./runPolicy.ts";
 
@@ -27,16 +25,9 @@ export interface CompareOptions {
   progressStream?: ProgressOptions["stream"];
 }
 
-/** The files `compare` writes. */
-export interface CompareFiles {
-  results: string;
-  svg: string;
-  png: string;
-  summary: string;
-}
-
 /**
- * Runs `policies` one after another with a progress display each, measuring the real time each took.
+ * Runs `policies` one after another with a progress display each, measuring the real time each took. Each
+ * finished run is also pushed to `done` as it ends, so that a caller still has them when a later one fails.
  *
  * @example
  * ```ts
@@ -48,8 +39,8 @@ export async function runPolicies(
   prepared: PreparedConfig,
   policies: readonly string[],
   o: { clock: Clock; progressStream?: ProgressOptions["stream"] },
+  done: NamedRun[] = [],
 ): Promise<NamedRun[]> {
-  const runs: NamedRun[] = [];
   for (const policy of policies) {
     const progress = createProgress({
       label: policy,
@@ -60,57 +51,93 @@ export async function runPolicies(
     const startMs = o.clock.now();
     try {
       const run = await runPolicy(prepared, policy, (e) => progress.update(e));
-      runs.push({ policy, run, wallTimeS: (o.clock.now() - startMs) / 1000 });
+      done.push({ policy, run, wallTimeS: (o.clock.now() - startMs) / 1000 });
     } finally {
       progress.stop();
     }
   }
-  return runs;
+  return done;
 }
 
 /**
- * Writes the report of `results` into `dir`: results.json, accuracy.svg, accuracy.png and summary.md.
+ * Runs the policies and writes the report into `report` (when given). When a policy fails, or the command
+ * gets SIGINT, the policies that finished are still written, as a report marked partial (results.json's
+ * `partial`, a line in summary.md); then the failure is rethrown, or the process exits with status 130.
  *
  * @example
  * ```ts
- * await writeReport("out", results); // { results: "out/results.json", svg: ..., png: ..., summary: "out/summary.md" }
+ * const { results, files } = await runReported(prepared, ["mlfabric", "async"], o, report);
  * ```
  */
-export async function writeReport(dir: string, results: Results): Promise<CompareFiles> {
-  mkdirSync(dir, { recursive: true });
-  const resultsPath = writeResults(dir, results);
-  const plots = await writePlots(dir, results);
-  const summary = join(dir, "summary.md");
-  writeFileSync(summary, formatSummary(results));
-  return { results: resultsPath, ...plots, summary };
+export async function runReported(
+  prepared: PreparedConfig,
+  policies: readonly string[],
+  o: { clock: Clock; progressStream?: ProgressOptions["stream"]; log: (line: string) => void },
+  report: ReportTarget | undefined,
+): Promise<{ results: Results; files?: ReportFiles }> {
+  const done: NamedRun[] = [];
+  const resultsOf = (partial?: Results["partial"]) =>
+    buildResults({
+      clock: prepared.clock,
+      seed: prepared.seed,
+      target: prepared.target,
+      config: prepared.config,
+      runs: done,
+      partial,
+    });
+  const writePartial = async (reason: string): Promise<void> => {
+    if (report === undefined || done.length === 0) return;
+    const finished = new Set(done.map((r) => r.policy));
+    const unfinished = policies.filter((p) => !finished.has(p));
+    const files = await report.write(resultsOf({ reason, unfinished }));
+    o.log(`wrote a partial report (${done.length} of ${policies.length} policies): ${files.results}`);
+  };
+  const onInterrupt = () => {
+    process.stderr.write("dsfabric: interrupted (SIGINT)\n");
+    void writePartial("interrupted (SIGINT)")
+      .catch((e: unknown) => process.stderr.write(`dsfabric: ${String(e)}\n`))
+      .finally(() => {
+        report?.discard();
+        process.exit(130);
+      });
+  };
+  process.once("SIGINT", onInterrupt);
+  try {
+    await runPolicies(prepared, policies, o, done);
+  } catch (e) {
+    const failed = policies[done.length];
+    await writePartial(`policy ${failed} failed: ${e instanceof Error ? e.message : String(e)}`);
+    throw e;
+  } finally {
+    process.off("SIGINT", onInterrupt);
+  }
+  const results = resultsOf();
+  return { results, files: report === undefined ? undefined : await report.write(results) };
 }
 
 /**
- * The whole command. The policy list is checked first, then the config and its dataset and model, so that
- * a mistake in any of them fails before the first run starts.
+ * The whole command. The output folder is checked first (before anything is loaded), then the policy list,
+ * the config and its dataset and model, so that a mistake in any of them fails before the first run starts.
  *
  * @example
  * ```ts
  * await runCompare({ configPath: "examples/quick.json", sets: ["seed=7"], policies: "mlfabric,async",
- *   outDir: "out", clock: realClock, log: console.log });
- * // out/results.json, out/accuracy.svg, out/accuracy.png, out/summary.md
+ *   outDir: "out/compare", clock: realClock, log: console.log });
+ * // out/compare/results.json, accuracy.svg, accuracy.png, summary.md
  * ```
  */
 export async function runCompare(o: CompareOptions): Promise<Results> {
-  const policies = parsePolicies(o.policies);
-  const prepared = prepareConfig(loadConfig(o.configPath, o.sets));
-  checkPolicies(prepared, policies);
-  const runs = await runPolicies(prepared, policies, o);
-  const results = buildResults({
-    clock: prepared.clock,
-    seed: prepared.seed,
-    target: prepared.target,
-    config: prepared.config,
-    runs,
-  });
-  const files = await writeReport(o.outDir, results);
-  o.log("");
-  o.log(formatSummary(results));
-  o.log(`wrote ${files.results}, ${files.svg}, ${files.png}, ${files.summary}`);
-  return results;
+  const report = prepareReport("dsfabric compare", o.outDir);
+  try {
+    const policies = parsePolicies(o.policies);
+    const prepared = prepareConfig(loadConfig(o.configPath, o.sets));
+    checkPolicies(prepared, policies);
+    const { results, files } = await runReported(prepared, policies, o, report);
+    o.log("");
+    o.log(formatSummary(results));
+    if (files !== undefined) o.log(`wrote ${files.results}, ${files.svg}, ${files.png}, ${files.summary}`);
+    return results;
+  } finally {
+    report.discard();
+  }
 }

@@ -85,7 +85,7 @@ export async function runFabricDemo(o: FabricDemoOptions): Promise<Results> {
   log("");
   log(speedupLine(results));
   log(
-    "The same experiment in virtual time, with every baseline: dsfabric compare --config examples/dynamic-cluster.json --out out/",
+    "The same experiment in virtual time, with every baseline: dsfabric compare --config examples/dynamic-cluster.json --out out/compare",
   );
   return results;
 }

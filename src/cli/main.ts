@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { realClock } from "../sim/clock.ts";
 import { formatInfo, infoReport } from "./info.ts";
 import { runDemo } from "./demo.ts";
-import { collect, guarded, registerTrainingCommands } from "./commands.ts";
+import { collect, guarded, intArgument, registerTrainingCommands } from "./commands.ts";
 import { runFabricDemo } from "./fabricDemo.ts";
 
 const program = new Command();
@@ -34,20 +34,22 @@ program
 program
   .command("demo-arrays")
   .description("a short real run on the worker threads: random arrays, fused elementwise, reductions, matmul")
-  .option("--rows <n>", "rows of the array", "8192")
-  .option("--cols <n>", "columns of the array", "4096")
-  .option("--block <n>", "block size (square)", "1024")
-  .option("--matmul <n>", "size of the square matmul", "2048")
-  .action(async (opts: { rows: string; cols: string; block: string; matmul: string }) => {
-    await runDemo({
-      rows: Number(opts.rows),
-      cols: Number(opts.cols),
-      block: Number(opts.block),
-      matmulSize: Number(opts.matmul),
-      clock: realClock,
-      log: (line) => console.log(line),
-    });
-  });
+  .option("--rows <n>", "rows of the array", intArgument("--rows", 1), 8192)
+  .option("--cols <n>", "columns of the array", intArgument("--cols", 1), 4096)
+  .option("--block <n>", "block size (square)", intArgument("--block", 1), 1024)
+  .option("--matmul <n>", "size of the square matmul", intArgument("--matmul", 1), 2048)
+  .action((opts: { rows: number; cols: number; block: number; matmul: number }) =>
+    guarded(() =>
+      runDemo({
+        rows: opts.rows,
+        cols: opts.cols,
+        block: opts.block,
+        matmulSize: opts.matmul,
+        clock: realClock,
+        log: (line) => console.log(line),
+      }),
+    ),
+  );
 
 registerTrainingCommands(program, realClock);
 

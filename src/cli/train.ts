@@ -4,9 +4,10 @@
  */
 import type { Clock } from "../sim/clock.ts";
 import { loadConfig } from "./config.ts";
-import { runPolicies, writeReport } from "./compare.ts";
+import { runReported } from "./compare.ts";
+import { prepareReport } from "./report/reportFolder.ts";
 import type { ProgressOptions } from "./progress.ts";
-import { buildResults, type PolicyResult, type Results } from "./report/resultsJson.ts";
+import type { PolicyResult, Results } from "./report/resultsJson.ts";
 import { formatBytes } from "./report/summary.ts";
 import { checkPolicies, parsePolicies, prepareConfig } from "./runPolicy.ts";
 
@@ -61,29 +62,24 @@ export function formatRunStats(policy: string, clock: "virtual" | "real", r: Pol
  * ```
  */
 export async function runTrain(o: TrainCommandOptions): Promise<Results> {
-  const config = loadConfig(o.configPath, o.sets);
-  const fromConfig =
-    typeof config.policy === "string"
-      ? config.policy
-      : typeof config.policy === "object" && config.policy !== null && !Array.isArray(config.policy)
-        ? config.policy.name
-        : undefined;
-  const policy = o.policy ?? (typeof fromConfig === "string" ? fromConfig : "mlfabric");
-  parsePolicies(policy, o.policy === undefined ? "config: policy" : "--policy");
-  const prepared = prepareConfig(config);
-  checkPolicies(prepared, [policy]);
-  const runs = await runPolicies(prepared, [policy], o);
-  const results = buildResults({
-    clock: prepared.clock,
-    seed: prepared.seed,
-    target: prepared.target,
-    config: prepared.config,
-    runs,
-  });
-  o.log(formatRunStats(policy, results.clock, results.policies[policy]));
-  if (o.outDir !== undefined) {
-    const files = await writeReport(o.outDir, results);
-    o.log(`wrote ${files.results}, ${files.svg}, ${files.png}, ${files.summary}`);
+  const report = o.outDir === undefined ? undefined : prepareReport("dsfabric train", o.outDir);
+  try {
+    const config = loadConfig(o.configPath, o.sets);
+    const fromConfig =
+      typeof config.policy === "string"
+        ? config.policy
+        : typeof config.policy === "object" && config.policy !== null && !Array.isArray(config.policy)
+          ? config.policy.name
+          : undefined;
+    const policy = o.policy ?? (typeof fromConfig === "string" ? fromConfig : "mlfabric");
+    parsePolicies(policy, o.policy === undefined ? "config: policy" : "--policy");
+    const prepared = prepareConfig(config);
+    checkPolicies(prepared, [policy]);
+    const { results, files } = await runReported(prepared, [policy], o, report);
+    o.log(formatRunStats(policy, results.clock, results.policies[policy]));
+    if (files !== undefined) o.log(`wrote ${files.results}, ${files.svg}, ${files.png}, ${files.summary}`);
+    return results;
+  } finally {
+    report?.discard();
   }
-  return results;
 }

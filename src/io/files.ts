@@ -3,7 +3,16 @@
  * work, and saves that never leave a partial file under the target's name (everything is written under a
  * temporary name in the target's folder, then renamed).
  */
-import { mkdtempSync, openSync, closeSync, renameSync, rmSync, statSync, type Stats } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  renameSync,
+  rmSync,
+  statSync,
+  type Stats,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { FileFormatError, TaskFailedError } from "../core/errors.ts";
 
@@ -16,6 +25,7 @@ const FS_CAUSES: Readonly<Record<string, string>> = {
   ENOSPC: "no space left on the device",
   EROFS: "the file system is read-only",
   EMFILE: "too many open files",
+  EEXIST: "a file is in the way",
 };
 
 /**
@@ -59,7 +69,8 @@ const SPECIAL_FOLDERS = ["/proc", "/sys", "/dev"];
 
 /**
  * A save's output, checked before any work: the folder exists and is a folder, the target is not a folder
- * (unless `folder` is true: a block directory) and not under /proc, /sys or /dev. `temporary` is a new,
+ * (unless `folder` is true: a block directory or a report) and not under /proc, /sys or /dev (with
+ * `makeParents`, the folders above it are made first). `temporary` is a new,
  * empty folder beside the target that holds everything until `commit` renames it into place.
  *
  * @example
@@ -84,7 +95,12 @@ export class OutputTarget {
     this.temporary = temporary;
   }
 
-  static create(op: string, path: string, folder: boolean): OutputTarget {
+  static create(
+    op: string,
+    path: string,
+    folder: boolean,
+    options: { makeParents?: boolean } = {},
+  ): OutputTarget {
     if (typeof path !== "string" || path.length === 0) {
       throw new FileFormatError(`${op}: path must be a non-empty string but was ${JSON.stringify(path)}`);
     }
@@ -93,6 +109,15 @@ export class OutputTarget {
     if (special !== undefined)
       throw new FileFormatError(`${op}: cannot write ${path}: ${special} holds no data files`);
     const parent = dirname(target);
+    if (options.makeParents === true) {
+      try {
+        mkdirSync(parent, { recursive: true });
+      } catch (e) {
+        throw new FileFormatError(`${op}: cannot write ${path}: folder ${parent}: ${describeFsError(e)}`, {
+          cause: e,
+        });
+      }
+    }
     let parentStats: Stats;
     try {
       parentStats = statSync(parent);
@@ -108,7 +133,7 @@ export class OutputTarget {
       throw new FileFormatError(`${op}: cannot write ${path}: it is a folder`);
     }
     if (existing !== undefined && !existing.isDirectory() && folder) {
-      throw new FileFormatError(`${op}: cannot write a block folder at ${path}: a file is there`);
+      throw new FileFormatError(`${op}: cannot write the folder ${path}: a file is there`);
     }
     let temporary: string;
     try {

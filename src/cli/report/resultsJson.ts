@@ -59,6 +59,11 @@ export interface Results {
   config: TrainConfig;
   /** One entry per policy, in the order they ran. */
   policies: Record<string, PolicyResult>;
+  /**
+   * Present when the run stopped before every policy had run (a policy failed, or the command was
+   * interrupted): why, and the policies that did not finish. `policies` holds the ones that did.
+   */
+  partial?: { reason: string; unfinished: string[] };
 }
 
 /** The statistics fields, in the order the summary's table shows them. */
@@ -103,6 +108,7 @@ export function buildResults(o: {
   target: number | null;
   config: TrainConfig;
   runs: readonly NamedRun[];
+  partial?: Results["partial"];
 }): Results {
   const policies: Record<string, PolicyResult> = {};
   for (const { policy, run, wallTimeS } of o.runs) {
@@ -149,7 +155,9 @@ export function buildResults(o: {
     const duration = typeof s.durationS === "number" ? { durationS: s.durationS } : {};
     policies[policy] = { ...stats, history, ...duration, wallTimeS };
   }
-  return { clock: o.clock, seed: o.seed, target: o.target, config: o.config, policies };
+  const results: Results = { clock: o.clock, seed: o.seed, target: o.target, config: o.config, policies };
+  if (o.partial !== undefined) results.partial = o.partial;
+  return results;
 }
 
 /**

@@ -2,6 +2,8 @@
  * `summary.md`: the comparison as a Markdown table (one row per policy), the config's key parameters, and
  * a line saying which clock the times are on and which seed the runs used.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { JsonValue } from "../config.ts";
 import type { PolicyResult, Results } from "./resultsJson.ts";
 
@@ -153,6 +155,11 @@ export function formatSummary(results: Results): string {
     results.config[k] !== undefined && (k !== "policy" || typeof results.config[k] === "object");
   const parameters = KEY_PARAMETERS.filter(shown).map((k) => `- ${k}: ${inline(results.config[k])}`);
   const notes: string[] = [];
+  if (results.partial !== undefined) {
+    notes.push(
+      `**Partial report**: ${results.partial.reason}; not finished: ${results.partial.unfinished.join(", ")}.`,
+    );
+  }
   if (!names.includes(SPEEDUP_BASELINE)) {
     notes.push(`No ${SPEEDUP_BASELINE} run, so no speedup is shown; add ${SPEEDUP_BASELINE} to --policies.`);
   } else if (results.policies[SPEEDUP_BASELINE].timeToTarget === null) {
@@ -175,4 +182,19 @@ export function formatSummary(results: Results): string {
     ...parameters,
     "",
   ].join("\n");
+}
+
+/**
+ * Writes `dir/summary.md` (creating `dir`); returns its path.
+ *
+ * @example
+ * ```ts
+ * writeSummary("out", formatSummary(results)); // "out/summary.md"
+ * ```
+ */
+export function writeSummary(dir: string, text: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, "summary.md");
+  writeFileSync(path, text);
+  return path;
 }
