@@ -66,6 +66,7 @@ export {
   FileFormatError,
   LinalgError,
   NotFittedError,
+  ResourceError,
 } from "./core/errors.ts";
 export { init, shutdown } from "./runtime/runtime.ts";
 export type { InitOptions } from "./runtime/runtime.ts";

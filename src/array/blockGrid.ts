@@ -5,6 +5,7 @@
  */
 import { assert } from "../core/assert.ts";
 import { ArgumentError, IndexError } from "../core/errors.ts";
+import { checkBlockCount, checkDenseBytes } from "../runtime/limits.ts";
 
 export type Shape = [number, number];
 
@@ -66,7 +67,9 @@ export function normalizeBlockSize(op: string, shape: Shape, blockSize: unknown)
       );
     }
   }
-  return [size[0] as number, size[1] as number];
+  const result: Shape = [size[0] as number, size[1] as number];
+  checkBlockCount(op, shape, result);
+  return result;
 }
 
 /** Checks a user's shape: two non-negative integers. */
@@ -89,6 +92,21 @@ export function chunksOf(length: number, block: number): number[] {
   const chunks: number[] = [];
   for (let start = 0; start < length; start += block) chunks.push(Math.min(block, length - start));
   return chunks;
+}
+
+/**
+ * The regular grid of a new dense array: the block size checked (normalizeBlockSize), then the bytes the
+ * array needs against the memory limit, before any task is submitted.
+ *
+ * @example
+ * ```ts
+ * denseGrid("ds.random", [10, 4], [3, 4]).rowChunks; // [3, 3, 3, 1]
+ * ```
+ */
+export function denseGrid(op: string, shape: Shape, blockSize: unknown): BlockGrid {
+  const size = normalizeBlockSize(op, shape, blockSize);
+  checkDenseBytes(op, shape, size);
+  return regularGrid(shape, size);
 }
 
 /** The regular grid of `shape` in blocks of `blockSize` (the last block of an axis may be smaller). */

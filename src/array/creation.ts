@@ -3,7 +3,7 @@ import { CsrMatrix } from "../core/csrMatrix.ts";
 import { Matrix } from "../core/matrix.ts";
 import { BlockRef } from "../runtime/blockRef.ts";
 import { engine } from "../runtime/runtime.ts";
-import { normalizeBlockSize, normalizeShape, offsetsOf, regularGrid, type Shape } from "./blockGrid.ts";
+import { denseGrid, normalizeShape, offsetsOf, type Shape } from "./blockGrid.ts";
 import { DsArray } from "./dsArray.ts";
 import { constantArray } from "./elementwise.ts";
 import { fromCsr } from "./ops/sparse.ts";
@@ -65,7 +65,7 @@ export function array(
     m = Matrix.fromArray(data);
   }
   const shape: Shape = [m.rows, m.cols];
-  const grid = regularGrid(shape, normalizeBlockSize(op, shape, blockSize));
+  const grid = denseGrid(op, shape, blockSize);
   const rowOffsets = offsetsOf(grid.rowChunks);
   const colOffsets = offsetsOf(grid.colChunks);
   const refs = grid.rowChunks.map((rows, i) =>
@@ -97,7 +97,7 @@ export function random(shape: readonly [number, number], options: BlockOptions &
   const s = normalizeShape(op, shape);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   if (!Number.isInteger(seed)) throw new ArgumentError(`${op}: seed must be an integer but was ${seed}`);
-  const grid = regularGrid(s, normalizeBlockSize(op, s, blockSize));
+  const grid = denseGrid(op, s, blockSize);
   const rowOffsets = offsetsOf(grid.rowChunks);
   const colOffsets = offsetsOf(grid.colChunks);
   const refs = grid.rowChunks.map((rows, i) =>
@@ -118,20 +118,24 @@ export function random(shape: readonly [number, number], options: BlockOptions &
 
 /** Every element `value` (fuses into the elementwise operations that use it). */
 export function full(shape: readonly [number, number], value: number, options: BlockOptions): DsArray {
-  const op = "ds.full";
+  return filled("ds.full", shape, value, options);
+}
+
+export function zeros(shape: readonly [number, number], options: BlockOptions): DsArray {
+  return filled("ds.zeros", shape, 0, options);
+}
+
+export function ones(shape: readonly [number, number], options: BlockOptions): DsArray {
+  return filled("ds.ones", shape, 1, options);
+}
+
+/** ds.full and the functions built on it, under their own names in error messages. */
+function filled(op: string, shape: readonly [number, number], value: number, options: BlockOptions): DsArray {
   const { blockSize } = checkOptions(op, options);
   if (typeof value !== "number")
     throw new ArgumentError(`${op}: value must be a number but was ${typeof value}`);
   const s = normalizeShape(op, shape);
-  return constantArray(regularGrid(s, normalizeBlockSize(op, s, blockSize)), value, op);
-}
-
-export function zeros(shape: readonly [number, number], options: BlockOptions): DsArray {
-  return full(shape, 0, options);
-}
-
-export function ones(shape: readonly [number, number], options: BlockOptions): DsArray {
-  return full(shape, 1, options);
+  return constantArray(denseGrid(op, s, blockSize), value, op);
 }
 
 /**
@@ -148,7 +152,7 @@ export function eye(n: number, m: number = n, options: BlockOptions & { k?: numb
   const s = normalizeShape(op, [n, m]);
   const k = options.k ?? 0;
   if (!Number.isInteger(k)) throw new ArgumentError(`${op}: k must be an integer but was ${k}`);
-  const grid = regularGrid(s, normalizeBlockSize(op, s, blockSize));
+  const grid = denseGrid(op, s, blockSize);
   const rowOffsets = offsetsOf(grid.rowChunks);
   const colOffsets = offsetsOf(grid.colChunks);
   const refs = grid.rowChunks.map((rows, i) =>

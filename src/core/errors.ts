@@ -73,6 +73,17 @@ export class LinalgError extends DsfabricError {
   }
 }
 
+/**
+ * A resource limit would be passed: more blocks than `maxBlocks`, more bytes than the memory limit, or a
+ * block the system could not allocate. The message names the shape, block size and what was needed.
+ */
+export class ResourceError extends DsfabricError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ResourceError";
+  }
+}
+
 /** An estimator was used (predict, transform, score, toJSON) before `fit`. */
 export class NotFittedError extends DsfabricError {
   constructor(message: string, options?: { cause?: unknown }) {

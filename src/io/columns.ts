@@ -4,7 +4,7 @@
  */
 import { ArgumentError, FileFormatError } from "../core/errors.ts";
 import { Matrix } from "../core/matrix.ts";
-import { offsetsOf, regularGrid } from "../array/blockGrid.ts";
+import { denseGrid, offsetsOf } from "../array/blockGrid.ts";
 import { DsArray } from "../array/dsArray.ts";
 import { BlockRef } from "../runtime/blockRef.ts";
 import { loaderBlockSize } from "./options.ts";
@@ -45,7 +45,7 @@ export function columnsToArray(
   blockSize: unknown,
 ): DsArray {
   const cols = columns.length;
-  const grid = regularGrid([rows, cols], loaderBlockSize(op, blockSize, [rows, cols]));
+  const grid = denseGrid(op, [rows, cols], loaderBlockSize(op, blockSize, [rows, cols]));
   const rowOffsets = offsetsOf(grid.rowChunks);
   const colOffsets = offsetsOf(grid.colChunks);
   const refs = grid.rowChunks.map((r, i) =>

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { FileFormatError } from "../core/errors.ts";
 import type { NpyLayout } from "../core/kernels/io/attrs.ts";
 import { NPY_ITEM_BYTES } from "../core/kernels/io/npyBlocks.ts";
-import { gridOfChunks, offsetsOf, regularGrid, type Shape } from "../array/blockGrid.ts";
+import { denseGrid, gridOfChunks, offsetsOf, type Shape } from "../array/blockGrid.ts";
 import { DsArray } from "../array/dsArray.ts";
 import { waitAll, type BlockRef } from "../runtime/blockRef.ts";
 import { engine } from "../runtime/runtime.ts";
@@ -133,7 +133,7 @@ export async function loadNpy(path: string, options?: LoadNpyOptions): Promise<D
   }
   const shape: Shape = [header.rows, header.cols];
   const blockSize = loaderBlockSize(op, opts.blockSize, shape);
-  const grid = regularGrid(shape, blockSize);
+  const grid = denseGrid(op, shape, blockSize);
   return finished(
     op,
     DsArray.fromBlocks(grid, readBlocks(path, path, header, grid.rowChunks, grid.colChunks)),

@@ -4,6 +4,7 @@
  */
 import type { RawOptions } from "../core/options.ts";
 import { normalizeBlockSize, type Shape } from "../array/blockGrid.ts";
+import { checkDenseBytes } from "../runtime/limits.ts";
 
 /** Values of about this many doubles (4 MiB) per block when the caller gives no `blockSize`. */
 const DEFAULT_BLOCK_VALUES = 2 ** 19;
@@ -19,10 +20,12 @@ const DEFAULT_BLOCK_VALUES = 2 ** 19;
  */
 export function blockSizeOption(op: string, options: RawOptions, rows: number, cols: number): Shape {
   const shape: Shape = [rows, cols];
-  if (options.blockSize === undefined) {
-    return [Math.max(1, Math.min(rows, Math.floor(DEFAULT_BLOCK_VALUES / Math.max(1, cols)))), cols];
-  }
-  return normalizeBlockSize(op, shape, options.blockSize);
+  const size: Shape =
+    options.blockSize === undefined
+      ? [Math.max(1, Math.min(rows, Math.floor(DEFAULT_BLOCK_VALUES / Math.max(1, cols)))), cols]
+      : normalizeBlockSize(op, shape, options.blockSize);
+  checkDenseBytes(op, shape, size);
+  return size;
 }
 
 /**

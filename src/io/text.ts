@@ -15,7 +15,7 @@ import { writeFully } from "../core/kernels/io/fileBytes.ts";
 import { parseNumber } from "../core/kernels/io/parseNumber.ts";
 import { contentStart } from "../core/kernels/io/textScan.ts";
 import { contentEnd, splitFields } from "../core/kernels/io/textParse.ts";
-import { regularGrid } from "../array/blockGrid.ts";
+import { denseGrid } from "../array/blockGrid.ts";
 import { DsArray } from "../array/dsArray.ts";
 import { waitAll } from "../runtime/blockRef.ts";
 import { engine } from "../runtime/runtime.ts";
@@ -178,7 +178,7 @@ export async function loadTxt(path: string, options?: LoadTxtOptions): Promise<D
   const lines = counts.map((c) => c[0]);
   const dataLines = counts.map((c) => c[1]);
   const rows = dataLines.reduce((a, n) => a + n, 0);
-  const grid = regularGrid([rows, cols], loaderBlockSize(op, opts.blockSize, [rows, cols]));
+  const grid = denseGrid(op, [rows, cols], loaderBlockSize(op, opts.blockSize, [rows, cols]));
 
   // Pass 2: each row block from the range its first data line is in.
   const refs = placeRowBlocks(lines, dataLines, grid.rowChunks, skipHeader + 1).map((at, i) => {

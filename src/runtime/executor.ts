@@ -17,7 +17,7 @@ export interface RunnableTask {
   /** The worker that computed most of the input bytes, or -1. */
   preferredWorker(): number;
   /** Output blocks for the kernel (recycled memory), made when the task is dispatched. */
-  supplyOutputs(): { blocks: Matrix[]; fresh: boolean[] };
+  supplyOutputs(): { blocks: Matrix[]; fresh: boolean[] } | undefined;
   complete(outputs: readonly Block[], worker: number): void;
   fail(error: unknown): void;
 }

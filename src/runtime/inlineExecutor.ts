@@ -24,7 +24,9 @@ export class InlineExecutor implements Executor {
       const task = this.queue[k];
       let outputs;
       try {
-        const { blocks, fresh } = task.supplyOutputs();
+        const supplied = task.supplyOutputs();
+        if (supplied === undefined) continue; // failed: no memory for its output
+        const { blocks, fresh } = supplied;
         outputs = runKernel(
           task.kernel,
           task.inputs,

@@ -1,5 +1,6 @@
 import { availableParallelism, totalmem } from "node:os";
 import { ArgumentError } from "../core/errors.ts";
+import { setResourceLimits } from "./limits.ts";
 import { chooseBlasThreads } from "../core/linalg/blasThreads.ts";
 import { BufferPool } from "./bufferPool.ts";
 import { Engine } from "./engine.ts";
@@ -15,6 +16,10 @@ export interface InitOptions {
   executor?: "threads" | "inline";
   /** Most bytes of dead blocks kept for reuse (default: an eighth of the memory, at most 4 GiB). */
   poolBytes?: number;
+  /** Most blocks in one array (default 1,000,000); creating more throws a ResourceError (see limits.ts). */
+  maxBlocks?: number;
+  /** Most bytes one dense array may need (default: the machine's memory); more throws a ResourceError. */
+  memoryBytes?: number;
 }
 
 const MIB = 1024 * 1024;
@@ -63,16 +68,22 @@ function makeExecutor(options: InitOptions, pool: BufferPool): Executor {
  * ```
  */
 export async function init(options: InitOptions = {}): Promise<void> {
+  setResourceLimits("init", { maxBlocks: options.maxBlocks, memoryBytes: options.memoryBytes });
   const pool = makePool(options);
   const executor = makeExecutor(options, pool);
   if (current !== undefined) await current.executor.close();
   current = new Engine(executor, pool);
 }
 
-/** Stops the worker threads. Arrays computed before stay readable; new work starts a fresh pool. */
+/**
+ * Stops the worker threads. Arrays computed before stay readable; new work starts a fresh pool (with the
+ * default resource limits).
+ */
 export async function shutdown(): Promise<void> {
   const engine = current;
   current = undefined;
+  // The limits belong to the runtime init started: the next one starts from the defaults.
+  setResourceLimits("shutdown", {});
   if (engine !== undefined) await engine.executor.close();
 }
 

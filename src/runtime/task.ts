@@ -2,6 +2,7 @@ import type { KernelAttrs, KernelName } from "../core/kernels/names.ts";
 import type { Block } from "../core/block.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { TaskFailedError } from "../core/errors.ts";
+import { allocationError } from "./limits.ts";
 import { BlockRef, type BlockListener } from "./blockRef.ts";
 import type { BufferPool } from "./bufferPool.ts";
 import type { RunnableTask } from "./executor.ts";
@@ -108,11 +109,25 @@ export class Task implements BlockListener, RunnableTask {
     return best;
   }
 
-  supplyOutputs(): { blocks: Matrix[]; fresh: boolean[] } {
+  /**
+   * The output blocks from the pool, or undefined when the system could not allocate one: the task has then
+   * failed with a ResourceError (a RangeError here would escape the executor's loop and end the process).
+   */
+  supplyOutputs(): { blocks: Matrix[]; fresh: boolean[] } | undefined {
     const blocks: Matrix[] = [];
     const fresh: boolean[] = [];
     for (const out of this.outputs) {
-      const got = this.host.pool.acquire(out.rows, out.cols);
+      let got;
+      try {
+        got = this.host.pool.acquire(out.rows, out.cols);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        this.supplied = blocks;
+        this.fail(
+          new TaskFailedError(this.spec.op, this.spec.blockIndex, allocationError(out.rows, out.cols, e)),
+        );
+        return undefined;
+      }
       blocks.push(got.matrix);
       fresh.push(got.fresh);
     }

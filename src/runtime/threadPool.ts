@@ -167,11 +167,18 @@ export class ThreadPool implements Executor {
     while (this.head < this.queue.length && this.queue[this.head] === undefined) this.head++;
 
     const writer: BatchWriter = new BatchWriter((m) => this.slabAt(slot, writer, m));
-    for (const d of batch) {
-      const { blocks, fresh } = d.task.supplyOutputs();
-      d.supplied = blocks;
-      writer.add(d.task.kernel, slot.sender.encode(d.task.attrs), d.inputs, blocks, fresh);
+    for (let k = 0; k < batch.length; k++) {
+      const d = batch[k];
+      const supplied = d.task.supplyOutputs();
+      if (supplied === undefined) {
+        // The task has failed (no memory for its output): it leaves the batch.
+        batch.splice(k--, 1);
+        continue;
+      }
+      d.supplied = supplied.blocks;
+      writer.add(d.task.kernel, slot.sender.encode(d.task.attrs), d.inputs, supplied.blocks, supplied.fresh);
     }
+    if (batch.length === 0) return;
     const id = this.nextBatch++;
     slot.batches.set(id, batch);
     const { forget, collect } = this.takeForget(slot);
