@@ -205,11 +205,11 @@ describeEachExecutor("elementwise", () => {
     );
   });
 
-  it("a map that uses its enclosing scope fails with an error naming map, and the pool stays usable", async () => {
+  it("a map that uses its enclosing scope on a path map's check does not take fails naming map; the pool stays usable", async () => {
     const outer = 3;
     const x = ds.ones([4, 4], { blockSize: [2, 2] });
     await assert.rejects(
-      x.map((v) => v * outer).collect(),
+      x.map((v) => (v > 0 ? v * outer : v)).collect(),
       (e: unknown) =>
         e instanceof TaskFailedError && e.op === "map" && /outer is not defined/.test(e.message),
     );

@@ -68,8 +68,11 @@ declare module "../dsArray.ts" {
     sign(): DsArray;
     /** Values limited to [lo, hi]. @example `x.clip(0, 1)` */
     clip(lo: number, hi: number): DsArray;
-    /** `fn` on every element; `fn` must be pure (it travels as source text). @example `x.map((v) => v * v)` */
-    map(fn: (value: number) => number): DsArray;
+    /**
+     * `fn` on every element; `fn` must be pure and travels as source text, so values it needs come in
+     * `context`, its second argument. @example `x.map((v, c) => v * c.k, { k: 3 })`
+     */
+    map<C>(fn: (value: number, context: C) => number, context?: C): DsArray;
   }
 }
 
@@ -171,6 +174,6 @@ proto.sign = function () {
 proto.clip = function (lo, hi) {
   return clip(this, lo, hi);
 };
-proto.map = function (fn) {
-  return map(this, fn);
+proto.map = function (fn, context) {
+  return map(this, fn, context);
 };

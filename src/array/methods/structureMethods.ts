@@ -32,7 +32,7 @@ declare module "../dsArray.ts" {
      * `fn` on every block (a private copy it may modify), returning a block of the same shape; `fn` travels
      * as source text. @example `x.mapBlocks((b) => { b.data.fill(0); return b; })`
      */
-    mapBlocks(fn: (block: Matrix) => Matrix): DsArray;
+    mapBlocks<C>(fn: (block: Matrix, context: C) => Matrix, context?: C): DsArray;
   }
 }
 
@@ -62,6 +62,6 @@ proto.deleteRows = function (idx) {
 proto.deleteCols = function (idx) {
   return deleteCols(this, idx);
 };
-proto.mapBlocks = function (fn) {
-  return mapBlocks(this, fn);
+proto.mapBlocks = function (fn, context) {
+  return mapBlocks(this, fn, context);
 };

@@ -3,7 +3,7 @@ import { reviveFunction } from "../../core/kernels/structure/userFunction.ts";
 import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks, offsetsOf } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
-import { functionSource } from "./arithmetic.ts";
+import { functionSource } from "./userFunctions.ts";
 
 const op = "ds.applyAlongAxis";
 

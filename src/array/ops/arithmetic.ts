@@ -2,6 +2,7 @@ import { ArgumentError } from "../../core/errors.ts";
 import type { BinaryOp, ElementwiseExpr, UnaryOp } from "../../core/kernels/elementwise/program.ts";
 import { DsArray } from "../dsArray.ts";
 import { elementwise, type DenseOperand } from "../elementwise.ts";
+import { checkTravels, contextLiteral, functionSource, withContext } from "./userFunctions.ts";
 
 function checkOperand(op: string, o: unknown): DenseOperand {
   if (typeof o === "number") return o;
@@ -53,34 +54,22 @@ export function where(cond: DsArray, a: DenseOperand, b: DenseOperand): DsArray 
   );
 }
 
-/** Source text of a user function, checked to be a plain (arrow or function) expression we can ship. */
-export function functionSource(op: string, fn: unknown): string {
-  if (typeof fn !== "function") throw new ArgumentError(`${op}: expected a function but got ${typeof fn}`);
-  const source = Function.prototype.toString.call(fn);
-  if (source.includes("[native code]")) {
-    throw new ArgumentError(
-      `${op}: built-in and bound functions cannot travel to workers; wrap it: (v) => Math.abs(v)`,
-    );
-  }
-  try {
-    // Method shorthand (`f(v) { ... }`) is not an expression; this catches it here instead of on a worker.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- reviving the user's own function text
-    const revived: unknown = (new Function(`return (${source});`) as () => unknown)();
-    if (typeof revived !== "function") throw new Error("not a function");
-  } catch {
-    throw new ArgumentError(
-      `${op}: the function must be an arrow or function expression, got: ${source.slice(0, 80)}`,
-    );
-  }
-  return source;
-}
-
 /**
  * `fn` applied to every element, fused with neighbouring elementwise operations. `fn` travels as source text
- * to the workers: it must be pure and use nothing from its enclosing scope (a closure fails on the worker
- * with a `TaskFailedError` naming `map`).
+ * to the workers, without its enclosing scope: values it needs come in `context` (numbers, strings, arrays
+ * and plain objects of them), which reaches `fn` as its second argument. A function that uses a variable
+ * from its scope is refused here, with how to pass it.
+ *
+ * @example
+ * ```ts
+ * const k = 3;
+ * x.map((v, c) => v * c.k, { k }); // not x.map((v) => v * k), which cannot see k on a worker
+ * ```
  */
-export function map(x: DsArray, fn: (value: number) => number): DsArray {
-  const source = functionSource("map", fn);
+export function map<C>(x: DsArray, fn: (value: number, context: C) => number, context?: C): DsArray {
+  const usage = "x.map((v, c) => v * c.k, { k })";
+  let source = functionSource("map", fn);
+  if (context !== undefined) source = withContext(source, contextLiteral("map", context));
+  checkTravels("map", source, (f) => f(0), usage);
   return elementwise("map", [x], ([arg], register) => ({ kind: "call", fn: register(source), arg }));
 }
