@@ -1,7 +1,7 @@
 import type { KernelAttrs, KernelName } from "../core/kernels/names.ts";
 import type { Block } from "../core/block.ts";
 import type { Matrix } from "../core/matrix.ts";
-import { TaskFailedError } from "../core/errors.ts";
+import { RuntimeStateError, TaskFailedError } from "../core/errors.ts";
 import { allocationError } from "./limits.ts";
 import { BlockRef, type BlockListener } from "./blockRef.ts";
 import type { BufferPool } from "./bufferPool.ts";
@@ -87,7 +87,12 @@ export class Task implements BlockListener, RunnableTask {
     this.settled = true;
     this.host.taskFinished(this);
     this.inputsRead();
-    const failure = new TaskFailedError(this.spec.op, this.spec.blockIndex, error);
+    // A run the runtime stopped (shutdown() or init() with work pending) is one error for everything that
+    // depended on it, not a chain of "x failed at block [i, j]" naming every step.
+    const failure =
+      error instanceof RuntimeStateError
+        ? error
+        : new TaskFailedError(this.spec.op, this.spec.blockIndex, error);
     for (const out of this.outputs) out.reject(failure);
   }
 

@@ -258,7 +258,9 @@ export class ThreadPool implements Executor {
 
   async close(): Promise<void> {
     this.closed = true;
-    const error = new RuntimeStateError("the worker pool was shut down before the task ran");
+    const error = new RuntimeStateError(
+      "work cancelled: shutdown() or init() stopped the worker pool before it finished (await the results first)",
+    );
     const waiting = this.queue.filter((t): t is RunnableTask => t !== undefined);
     this.queue = [];
     this.preferred = [];
