@@ -6,6 +6,7 @@
 import { assert } from "../core/assert.ts";
 import { ArgumentError, IndexError } from "../core/errors.ts";
 import { checkBlockCount, checkDenseBytes } from "../runtime/limits.ts";
+import { describeValue } from "../core/options.ts";
 
 export type Shape = [number, number];
 
@@ -51,14 +52,14 @@ const axisNames = ["rows", "cols"] as const;
  */
 export function normalizeBlockSize(op: string, shape: Shape, blockSize: unknown): Shape {
   if (!Array.isArray(blockSize) || blockSize.length !== 2) {
-    throw new ArgumentError(`${op}: blockSize must be [rows, cols] but was ${JSON.stringify(blockSize)}`);
+    throw new ArgumentError(`${op}: blockSize must be [rows, cols] but was ${describeValue(blockSize)}`);
   }
   const size = blockSize as unknown[];
   for (let axis = 0; axis < 2; axis++) {
     const b = size[axis];
     if (typeof b !== "number" || !Number.isInteger(b) || b <= 0) {
       throw new ArgumentError(
-        `${op}: blockSize[${axis}] must be a positive integer but was ${JSON.stringify(b)} (blockSize=${JSON.stringify(blockSize)})`,
+        `${op}: blockSize[${axis}] must be a positive integer but was ${describeValue(b)} (blockSize=${JSON.stringify(blockSize)})`,
       );
     }
     if (shape[axis] > 0 && b > shape[axis]) {
@@ -80,7 +81,7 @@ export function normalizeShape(op: string, shape: unknown): Shape {
     !shape.every((d) => typeof d === "number" && Number.isInteger(d) && d >= 0)
   ) {
     throw new ArgumentError(
-      `${op}: shape must be [rows, cols] of non-negative integers but was ${JSON.stringify(shape)}`,
+      `${op}: shape must be [rows, cols] of non-negative integers but was ${describeValue(shape)}`,
     );
   }
   return [shape[0] as number, shape[1] as number];
@@ -154,7 +155,7 @@ export function sameGrid(a: BlockGrid, b: BlockGrid): boolean {
 function checkInteger(op: string, what: string, v: unknown): number | null {
   if (v === null || v === undefined) return null;
   if (typeof v !== "number" || !Number.isInteger(v)) {
-    throw new ArgumentError(`${op}: slice ${what} must be an integer or null but was ${JSON.stringify(v)}`);
+    throw new ArgumentError(`${op}: slice ${what} must be an integer or null but was ${describeValue(v)}`);
   }
   return v;
 }
@@ -183,7 +184,7 @@ export function normalizeSlice(op: string, length: number, spec: SliceSpec, axis
   }
   if (spec !== null && spec !== undefined && (!Array.isArray(spec) || spec.length > 3)) {
     throw new ArgumentError(
-      `${op}: a slice must be [start?, stop?, step?], an index or null but was ${JSON.stringify(spec)} (axis ${axis})`,
+      `${op}: a slice must be [start?, stop?, step?], an index or null but was ${describeValue(spec)} (axis ${axis})`,
     );
   }
   const [rawStart, rawStop, rawStep] = spec ?? [];
@@ -248,7 +249,7 @@ export function normalizeIndices(
   axis: 0 | 1,
 ): number[] {
   if (!Array.isArray(indices)) {
-    throw new ArgumentError(`${op}: indices must be an array of integers but was ${JSON.stringify(indices)}`);
+    throw new ArgumentError(`${op}: indices must be an array of integers but was ${describeValue(indices)}`);
   }
   return indices.map((v: unknown, k) => {
     if (typeof v !== "number" || !Number.isInteger(v)) {

@@ -8,6 +8,7 @@ import type { DsArray } from "../array/dsArray.ts";
 import { ds } from "../index.ts";
 import { mlp, softmaxRegression, type TrainableModel } from "../fabric/model/index.ts";
 import type { JsonObject, JsonValue, TrainConfig } from "./config.ts";
+import { describeValue } from "../core/options.ts";
 
 /** Training and test sets. */
 export interface TrainTestData {
@@ -40,13 +41,13 @@ function named(
   const example = key === "dataset" ? '{ "name": "mnist" }' : '{ "name": "mlp", "layers": [784, 64, 10] }';
   if (!isObject(v) || typeof v.name !== "string") {
     throw new ArgumentError(
-      `config: ${key} must be an object with a name (one of ${names.join(", ")}), e.g. ${example}, but was ${JSON.stringify(v)}`,
+      `config: ${key} must be an object with a name (one of ${names.join(", ")}), e.g. ${example}, but was ${describeValue(v)}`,
     );
   }
   const { name, ...options } = v;
   if (!names.includes(name)) {
     throw new ArgumentError(
-      `config: ${key}.name must be one of ${names.join(", ")} but was ${JSON.stringify(name)}`,
+      `config: ${key}.name must be one of ${names.join(", ")} but was ${describeValue(name)}`,
     );
   }
   return { name, options };
@@ -65,7 +66,7 @@ function named(
 export function configSeed(config: TrainConfig): number {
   const seed = config.seed ?? 0;
   if (typeof seed !== "number" || !Number.isSafeInteger(seed)) {
-    throw new ArgumentError(`config: seed must be an integer but was ${JSON.stringify(seed)}`);
+    throw new ArgumentError(`config: seed must be an integer but was ${describeValue(seed)}`);
   }
   return seed;
 }
@@ -91,13 +92,13 @@ export function resolveDataset(config: TrainConfig): TrainTestData {
   const nSamples = generatorOptions.nSamples ?? 100;
   if (typeof nSamples !== "number" || !Number.isInteger(nSamples) || nSamples < 1) {
     throw new ArgumentError(
-      `config: dataset.nSamples must be an integer >= 1 but was ${JSON.stringify(nSamples)}`,
+      `config: dataset.nSamples must be an integer >= 1 but was ${describeValue(nSamples)}`,
     );
   }
   const testSize = rawTest ?? Math.max(1, Math.floor(nSamples / 5));
   if (typeof testSize !== "number" || !Number.isInteger(testSize) || testSize < 1) {
     throw new ArgumentError(
-      `config: dataset.testSize must be an integer >= 1 but was ${JSON.stringify(testSize)}`,
+      `config: dataset.testSize must be an integer >= 1 but was ${describeValue(testSize)}`,
     );
   }
   const make = name === "blobs" ? ds.datasets.makeBlobs : ds.datasets.makeClassification;

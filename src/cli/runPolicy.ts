@@ -16,6 +16,7 @@ import {
   resolveModel,
   type TrainTestData,
 } from "./resolveConfig.ts";
+import { describeValue } from "../core/options.ts";
 
 /** The policies `--policies` and `--policy` accept (the driver's presets). */
 export const POLICIES: readonly string[] = fabric.policies;
@@ -77,7 +78,7 @@ export function prepareConfig(config: TrainConfig): PreparedConfig {
   const effective: TrainConfig = { ...config, seed };
   const clock = config.clock ?? "virtual";
   if (clock !== "virtual" && clock !== "real") {
-    throw new ArgumentError(`config: clock must be "virtual" or "real" but was ${JSON.stringify(clock)}`);
+    throw new ArgumentError(`config: clock must be "virtual" or "real" but was ${describeValue(clock)}`);
   }
   const data = resolveDataset(effective);
   const model = resolveModel(effective, { inputs: data.x.shape[1], classes: datasetClasses(effective) });

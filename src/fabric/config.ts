@@ -21,6 +21,7 @@ import { resolveCompute, resolveNetwork } from "./configNetwork.ts";
 import type { ResolvedCompute, ResolvedNetwork } from "./configNetwork.ts";
 import type { HistoryPoint } from "./records.ts";
 import { checkKeys, integerAtLeast, need, numberIn, OP, optionalObject } from "./configChecks.ts";
+import { describeValue } from "../core/options.ts";
 
 export type { ResolvedPolicy } from "./configPolicy.ts";
 export type { ResolvedCompute, ResolvedNetwork } from "./configNetwork.ts";
@@ -203,7 +204,7 @@ export function resolveConfig(options: TrainOptions): ResolvedConfig {
   const clock = options.clock ?? "virtual";
   need(
     clock === "virtual" || clock === "real",
-    () => `${OP}: clock must be "virtual" or "real" but was ${JSON.stringify(clock)}`,
+    () => `${OP}: clock must be "virtual" or "real" but was ${describeValue(clock)}`,
   );
   const environment = options.transport ?? null;
   need(

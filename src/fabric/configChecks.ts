@@ -3,6 +3,7 @@
  * the value it received.
  */
 import { ArgumentError } from "../core/errors.ts";
+import { describeValue } from "../core/options.ts";
 
 /**
  * The operation every configuration error names.
@@ -39,7 +40,7 @@ export function optionalObject(path: string, v: unknown): Record<string, unknown
   if (v === undefined) return undefined;
   need(
     typeof v === "object" && v !== null && !Array.isArray(v),
-    () => `${OP}: ${path} must be an object but was ${JSON.stringify(v)}`,
+    () => `${OP}: ${path} must be an object but was ${describeValue(v)}`,
   );
   return v as Record<string, unknown>;
 }
@@ -74,7 +75,7 @@ export function integerAtLeast(path: string, v: unknown, fallback: number | null
   if (v === undefined && fallback !== null) return fallback;
   need(
     typeof v === "number" && Number.isInteger(v) && v >= min,
-    () => `${OP}: ${path} must be an integer >= ${min} but was ${JSON.stringify(v)}`,
+    () => `${OP}: ${path} must be an integer >= ${min} but was ${describeValue(v)}`,
   );
   return v;
 }
@@ -97,8 +98,7 @@ export function numberIn(
   if (v === undefined && fallback !== null) return fallback;
   need(
     typeof v === "number" && Number.isFinite(v) && (orEqual ? v >= min : v > min),
-    () =>
-      `${OP}: ${path} must be a finite number ${orEqual ? ">=" : ">"} ${min} but was ${JSON.stringify(v)}`,
+    () => `${OP}: ${path} must be a finite number ${orEqual ? ">=" : ">"} ${min} but was ${describeValue(v)}`,
   );
   return v;
 }

@@ -7,6 +7,7 @@ import { checkKeys, need, numberIn, OP, optionalObject } from "./configChecks.ts
 import { DEFAULT_WARMUP_EPOCHS, sgd } from "./model/sgd.ts";
 import type { SgdOptions, SyncScaling } from "./model/sgd.ts";
 import type { OptimizerOptions } from "./options.ts";
+import { describeValue } from "../core/options.ts";
 
 /** The optimizer options `train` accepts (unknown keys are rejected by name). */
 const OPTIMIZER_KEYS: readonly string[] = [
@@ -39,7 +40,7 @@ export function resolveOptimizer(options: OptimizerOptions | undefined): {
   need(
     syncScaling === "linear" || syncScaling === "sqrt" || syncScaling === "none",
     () =>
-      `${OP}: optimizer.syncScaling must be "linear", "sqrt" or "none" but was ${JSON.stringify(syncScaling)}`,
+      `${OP}: optimizer.syncScaling must be "linear", "sqrt" or "none" but was ${describeValue(syncScaling)}`,
   );
   const epochs = numberIn("optimizer.warmupEpochs", warmupEpochs, DEFAULT_WARMUP_EPOCHS, 0, true);
   const optimizer = rest as unknown as SgdOptions;

@@ -6,6 +6,7 @@ import type { Fault } from "../sim/faults.ts";
 import type { ClusterLayout } from "./cluster.ts";
 import { checkKeys, integerAtLeast, need, OP } from "./configChecks.ts";
 import type { PolicyName, PolicySpec } from "./options.ts";
+import { describeValue } from "../core/options.ts";
 
 /** A policy with all its settings. */
 export type ResolvedPolicy =
@@ -33,7 +34,7 @@ export const POLICY_NAMES: readonly PolicyName[] = ["mlfabric", "async", "bsp", 
 
 function flag(path: string, v: unknown, fallback: boolean): boolean {
   if (v === undefined) return fallback;
-  need(typeof v === "boolean", () => `${OP}: ${path} must be true or false but was ${JSON.stringify(v)}`);
+  need(typeof v === "boolean", () => `${OP}: ${path} must be true or false but was ${describeValue(v)}`);
   return v;
 }
 
@@ -54,7 +55,7 @@ export function resolvePolicy(spec: PolicySpec | undefined, replicas: number): R
   need(
     POLICY_NAMES.includes(name as PolicyName),
     () =>
-      `${OP}: policy must be one of ${POLICY_NAMES.join(", ")} (or { name, ... }) but was ${JSON.stringify(typeof raw === "string" ? raw : (name ?? raw))}`,
+      `${OP}: policy must be one of ${POLICY_NAMES.join(", ")} (or { name, ... }) but was ${describeValue(typeof raw === "string" ? raw : (name ?? raw))}`,
   );
   if (name === "mlfabric") {
     checkKeys("policy", o, [

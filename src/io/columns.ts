@@ -8,6 +8,7 @@ import { denseGrid, offsetsOf } from "../array/blockGrid.ts";
 import { DsArray } from "../array/dsArray.ts";
 import { BlockRef } from "../runtime/blockRef.ts";
 import { loaderBlockSize } from "./options.ts";
+import { describeValue } from "../core/options.ts";
 
 /**
  * The columns to read: `wanted` (checked against `available`) or every column. Throws naming the missing one.
@@ -26,7 +27,7 @@ export function selectColumns(
   if (wanted === undefined) return [...available];
   if (!Array.isArray(wanted) || wanted.length === 0 || !wanted.every((c) => typeof c === "string")) {
     throw new ArgumentError(
-      `${op}: columns must be a non-empty list of column names but was ${JSON.stringify(wanted)}`,
+      `${op}: columns must be a non-empty list of column names but was ${describeValue(wanted)}`,
     );
   }
   for (const c of wanted) {

@@ -15,6 +15,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { FileFormatError, TaskFailedError } from "../core/errors.ts";
+import { describeValue } from "../core/options.ts";
 
 const FS_CAUSES: Readonly<Record<string, string>> = {
   ENOENT: "no such file or folder",
@@ -102,7 +103,7 @@ export class OutputTarget {
     options: { makeParents?: boolean } = {},
   ): OutputTarget {
     if (typeof path !== "string" || path.length === 0) {
-      throw new FileFormatError(`${op}: path must be a non-empty string but was ${JSON.stringify(path)}`);
+      throw new FileFormatError(`${op}: path must be a non-empty string but was ${describeValue(path)}`);
     }
     const target = resolve(path);
     const special = SPECIAL_FOLDERS.find((f) => target === f || target.startsWith(`${f}/`));

@@ -12,7 +12,7 @@ import type { BlockRef } from "../runtime/blockRef.ts";
 import { engine } from "../runtime/runtime.ts";
 import { fileTaskError, statInput } from "./files.ts";
 import { lineRanges, placeRowBlocks, scanRanges } from "./lineRanges.ts";
-import { booleanOption, intOption, readOptions } from "../core/options.ts";
+import { booleanOption, describeValue, intOption, readOptions } from "../core/options.ts";
 
 /** Options of `ds.loadSvmlight`. */
 export interface LoadSvmlightOptions {
@@ -33,7 +33,7 @@ function blockSizeOf(op: string, given: unknown, shape: Shape, nnz: number): Sha
   if (given !== undefined) {
     if (!Array.isArray(given) || given.length !== 2 || !given.every((b) => Number.isInteger(b) && b > 0)) {
       throw new ArgumentError(
-        `${op}: blockSize must be [rows, cols] of positive integers but was ${JSON.stringify(given)}`,
+        `${op}: blockSize must be [rows, cols] of positive integers but was ${describeValue(given)}`,
       );
     }
     return [
@@ -80,7 +80,7 @@ export async function loadSvmlight(
   const zeroBased = opts.zeroBased ?? "auto";
   if (zeroBased !== "auto" && typeof zeroBased !== "boolean") {
     throw new ArgumentError(
-      `${op}: zeroBased must be true, false or "auto" but was ${JSON.stringify(zeroBased)}`,
+      `${op}: zeroBased must be true, false or "auto" but was ${describeValue(zeroBased)}`,
     );
   }
   const givenFeatures = opts.nFeatures === undefined ? undefined : intOption(op, opts, "nFeatures", 0, 1);

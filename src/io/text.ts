@@ -21,7 +21,7 @@ import { waitAll } from "../runtime/blockRef.ts";
 import { engine } from "../runtime/runtime.ts";
 import { fileTaskError, OutputTarget, statInput } from "./files.ts";
 import { lineRanges, lineStartOffset, placeRowBlocks, scanRanges } from "./lineRanges.ts";
-import { booleanOption, intOption, type RawOptions, readOptions } from "../core/options.ts";
+import { booleanOption, describeValue, intOption, type RawOptions, readOptions } from "../core/options.ts";
 import { loaderBlockSize } from "./options.ts";
 
 /** Options of `ds.loadTxt`. */
@@ -59,7 +59,7 @@ function charOption(op: string, options: RawOptions, name: string, fallback: str
   const v = options[name] === undefined ? fallback : options[name];
   if (v === null) return null;
   if (typeof v !== "string" || v.length !== 1 || v.charCodeAt(0) > 127 || v === "\n" || v === "\r") {
-    throw new ArgumentError(`${op}: ${name} must be one ASCII character but was ${JSON.stringify(v)}`);
+    throw new ArgumentError(`${op}: ${name} must be one ASCII character but was ${describeValue(v)}`);
   }
   return v;
 }
@@ -142,7 +142,7 @@ export async function loadTxt(path: string, options?: LoadTxtOptions): Promise<D
   const indexColumn = booleanOption(op, opts, "indexColumn", false);
   const emptyAs = opts.emptyAs ?? "error";
   if (emptyAs !== "error" && emptyAs !== "nan") {
-    throw new ArgumentError(`${op}: emptyAs must be "error" or "nan" but was ${JSON.stringify(emptyAs)}`);
+    throw new ArgumentError(`${op}: emptyAs must be "error" or "nan" but was ${describeValue(emptyAs)}`);
   }
   const delimiterChar = charOption(op, opts, "delimiter", null);
   const stats = statInput(op, path);
@@ -228,7 +228,7 @@ export async function saveTxt(x: DsArray, path: string, options?: SaveTxtOptions
   const delimiter = opts.delimiter ?? " ";
   if (typeof delimiter !== "string" || delimiter.length === 0 || /[\n\r]/.test(delimiter)) {
     throw new ArgumentError(
-      `${op}: delimiter must be a non-empty string without line breaks but was ${JSON.stringify(delimiter)}`,
+      `${op}: delimiter must be a non-empty string without line breaks but was ${describeValue(delimiter)}`,
     );
   }
   const header = opts.header;

@@ -7,6 +7,7 @@ import { Engine } from "./engine.ts";
 import type { Executor } from "./executor.ts";
 import { InlineExecutor } from "./inlineExecutor.ts";
 import { ThreadPool } from "./threadPool.ts";
+import { describeValue } from "../core/options.ts";
 
 /** Options of `init`. */
 export interface InitOptions {
@@ -45,7 +46,7 @@ function makeExecutor(options: InitOptions, pool: BufferPool): Executor {
   const kind = options.executor ?? "threads";
   if (kind === "inline") return new InlineExecutor();
   if (kind !== "threads") {
-    throw new ArgumentError(`init: executor must be "threads" or "inline" but was ${JSON.stringify(kind)}`);
+    throw new ArgumentError(`init: executor must be "threads" or "inline" but was ${describeValue(kind)}`);
   }
   const cores = availableParallelism();
   const workers = options.workers ?? cores;

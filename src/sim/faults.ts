@@ -7,6 +7,7 @@
 import { ArgumentError } from "../core/errors.ts";
 import type { Network } from "./network.ts";
 import type { EventScheduler } from "./eventScheduler.ts";
+import { describeValue } from "../core/options.ts";
 
 /** The fabric roles a kill can target. */
 export type FaultRole = "shard" | "worker" | "aggregator";
@@ -46,12 +47,12 @@ const fieldsOf = { kill: ["atMs", "kind", "role", "id"], partition: ["atMs", "ki
 
 function validateOne(raw: unknown, where: string): Fault {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new ArgumentError(`${where}: a fault must be an object but was ${JSON.stringify(raw)}`);
+    throw new ArgumentError(`${where}: a fault must be an object but was ${describeValue(raw)}`);
   }
   const entry = raw as Record<string, unknown>;
   const kind = entry.kind;
   if (kind !== "kill" && kind !== "partition") {
-    throw new ArgumentError(`${where}: kind must be "kill" or "partition" but was ${JSON.stringify(kind)}`);
+    throw new ArgumentError(`${where}: kind must be "kill" or "partition" but was ${describeValue(kind)}`);
   }
   const allowed = fieldsOf[kind];
   for (const key of Object.keys(entry)) {
@@ -61,13 +62,13 @@ function validateOne(raw: unknown, where: string): Fault {
   }
   const atMs = entry.atMs;
   if (typeof atMs !== "number" || !Number.isFinite(atMs) || atMs < 0) {
-    throw new ArgumentError(`${where}: atMs must be a finite number >= 0 but was ${JSON.stringify(atMs)}`);
+    throw new ArgumentError(`${where}: atMs must be a finite number >= 0 but was ${describeValue(atMs)}`);
   }
   if (kind === "kill") {
     const role = entry.role;
     if (!roles.includes(role as FaultRole)) {
       throw new ArgumentError(
-        `${where}: role must be "shard", "worker" or "aggregator" but was ${JSON.stringify(role)}`,
+        `${where}: role must be "shard", "worker" or "aggregator" but was ${describeValue(role)}`,
       );
     }
     const id = entry.id;
@@ -75,19 +76,19 @@ function validateOne(raw: unknown, where: string): Fault {
       (typeof id === "number" && Number.isInteger(id) && id >= 0) || (typeof id === "string" && id !== "");
     if (!okId) {
       throw new ArgumentError(
-        `${where}: id must be a non-negative integer or a non-empty string but was ${JSON.stringify(id)}`,
+        `${where}: id must be a non-negative integer or a non-empty string but was ${describeValue(id)}`,
       );
     }
     return { atMs, kind, role: role as FaultRole, id };
   }
   const host = entry.host;
   if (typeof host !== "string" || host === "") {
-    throw new ArgumentError(`${where}: host must be a non-empty string but was ${JSON.stringify(host)}`);
+    throw new ArgumentError(`${where}: host must be a non-empty string but was ${describeValue(host)}`);
   }
   const durationMs = entry.durationMs;
   if (typeof durationMs !== "number" || !Number.isFinite(durationMs) || durationMs <= 0) {
     throw new ArgumentError(
-      `${where}: durationMs must be a finite number > 0 but was ${JSON.stringify(durationMs)}`,
+      `${where}: durationMs must be a finite number > 0 but was ${describeValue(durationMs)}`,
     );
   }
   return { atMs, kind, host, durationMs };
@@ -106,7 +107,7 @@ function validateOne(raw: unknown, where: string): Fault {
  */
 export function validateFaults(faults: unknown, where = "faults"): Fault[] {
   if (!Array.isArray(faults)) {
-    throw new ArgumentError(`${where} must be an array of faults but was ${JSON.stringify(faults)}`);
+    throw new ArgumentError(`${where} must be an array of faults but was ${describeValue(faults)}`);
   }
   const checked = (faults as unknown[]).map((raw, i) => validateOne(raw, `${where}[${i}]`));
   return checked

@@ -6,7 +6,7 @@ import { gridOfChunks } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
 import { rechunkTo } from "../rechunk.ts";
 import { reductionTree, SPLIT_EVERY_DEFAULT } from "../reduction.ts";
-import { readOptions } from "../../core/options.ts";
+import { describeValue, readOptions } from "../../core/options.ts";
 import { matrixArgument } from "./checks.ts";
 
 /** Options of `ds.tsqr`. */
@@ -56,7 +56,7 @@ export function tsqr(a: DsArray<Block>, options: TsqrOptions = {}): { q?: DsArra
   const values = readOptions(op, options, ["mode"]);
   const mode = values.mode ?? "reduced";
   if (mode !== "reduced" && mode !== "r") {
-    throw new ArgumentError(`${op}: mode must be "reduced" or "r" but was ${JSON.stringify(mode)}`);
+    throw new ArgumentError(`${op}: mode must be "reduced" or "r" but was ${describeValue(mode)}`);
   }
   const x = matrixArgument(op, "a", a);
   return tsqrOf(op, x, mode === "reduced");

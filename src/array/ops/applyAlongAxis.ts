@@ -4,6 +4,7 @@ import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks, offsetsOf } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
 import { functionSource } from "./userFunctions.ts";
+import { describeValue } from "../../core/options.ts";
 
 const op = "ds.applyAlongAxis";
 
@@ -69,7 +70,7 @@ export function applyAlongAxis(
 ): DsArray {
   const source = functionSource(op, fn);
   if (axis !== 0 && axis !== 1)
-    throw new ArgumentError(`${op}: axis must be 0 or 1 but was ${JSON.stringify(axis)}`);
+    throw new ArgumentError(`${op}: axis must be 0 or 1 but was ${describeValue(axis)}`);
   if (!(x instanceof DsArray)) throw new ArgumentError(`${op}: x must be a DsArray but was ${typeof x}`);
   const length = probeLength(source, x.shape[axis]);
   const src = x.blocks();

@@ -4,6 +4,7 @@ import type { BlockRef } from "../../runtime/blockRef.ts";
 import { gridOfChunks } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
 import { rechunkTo } from "../rechunk.ts";
+import { describeValue } from "../../core/options.ts";
 
 const axisNames = ["rows", "cols"] as const;
 
@@ -28,7 +29,7 @@ function describe(v: unknown): string {
 /** Checks an axis argument: 0 or 1. */
 function checkAxis(op: string, axis: unknown): 0 | 1 {
   if (axis !== 0 && axis !== 1)
-    throw new ArgumentError(`${op}: axis must be 0 or 1 but was ${JSON.stringify(axis)}`);
+    throw new ArgumentError(`${op}: axis must be 0 or 1 but was ${describeValue(axis)}`);
   return axis;
 }
 

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ArgumentError } from "../../core/errors.ts";
 import type { TrainConfig } from "../config.ts";
+import { describeValue } from "../../core/options.ts";
 
 /** One evaluation during a run. */
 export interface HistoryPoint {
@@ -119,7 +120,7 @@ export function buildResults(o: {
       const v = given[field];
       if (!(typeof v === "number" || (field === "timeToTarget" && v === null))) {
         throw new ArgumentError(
-          `${where}: stats.${field} must be a number${field === "timeToTarget" ? " or null" : ""} but was ${JSON.stringify(v)}`,
+          `${where}: stats.${field} must be a number${field === "timeToTarget" ? " or null" : ""} but was ${describeValue(v)}`,
         );
       }
     }
@@ -141,7 +142,7 @@ export function buildResults(o: {
       for (const field of HISTORY_FIELDS) {
         if (typeof p[field] !== "number") {
           throw new ArgumentError(
-            `${where}: history[${k}].${field} must be a number but was ${JSON.stringify(p[field])}`,
+            `${where}: history[${k}].${field} must be a number but was ${describeValue(p[field])}`,
           );
         }
       }

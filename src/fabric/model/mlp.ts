@@ -1,6 +1,7 @@
 import { ArgumentError } from "../../core/errors.ts";
 import { DenseNetwork } from "./denseNetwork.ts";
 import type { TrainableModel } from "./trainableModel.ts";
+import { describeValue } from "../../core/options.ts";
 
 /** Options of `mlp`. */
 export interface MlpOptions {
@@ -35,13 +36,13 @@ export function mlp(options: MlpOptions): TrainableModel {
   const layers: unknown = options.layers;
   if (!Array.isArray(layers) || layers.length < 2) {
     throw new ArgumentError(
-      `${op}: layers must list at least the inputs and the classes, e.g. [784, 128, 10], but was ${JSON.stringify(layers)}`,
+      `${op}: layers must list at least the inputs and the classes, e.g. [784, 128, 10], but was ${describeValue(layers)}`,
     );
   }
   const widths: number[] = [];
   (layers as readonly unknown[]).forEach((width, l) => {
     if (typeof width !== "number" || !Number.isInteger(width) || width < 1) {
-      throw new ArgumentError(`${op}: layers[${l}] must be an integer >= 1 but was ${JSON.stringify(width)}`);
+      throw new ArgumentError(`${op}: layers[${l}] must be an integer >= 1 but was ${describeValue(width)}`);
     }
     widths.push(width);
   });
@@ -50,7 +51,7 @@ export function mlp(options: MlpOptions): TrainableModel {
     throw new ArgumentError(`${op}: the last layer must have at least 2 classes but has ${classes}`);
   if (activation !== "relu") {
     throw new ArgumentError(
-      `${op}: activation must be "relu" (the only one supported) but was ${JSON.stringify(activation)}`,
+      `${op}: activation must be "relu" (the only one supported) but was ${describeValue(activation)}`,
     );
   }
   return new DenseNetwork("mlp", widths, checkL2(op, options.l2), "he");
@@ -68,7 +69,7 @@ export function mlp(options: MlpOptions): TrainableModel {
 export function checkL2(op: string, l2: unknown): number {
   const v = l2 ?? 0;
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-    throw new ArgumentError(`${op}: l2 must be a finite number >= 0 but was ${JSON.stringify(v)}`);
+    throw new ArgumentError(`${op}: l2 must be a finite number >= 0 but was ${describeValue(v)}`);
   }
   return v;
 }

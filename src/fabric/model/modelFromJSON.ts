@@ -2,6 +2,7 @@ import { ArgumentError } from "../../core/errors.ts";
 import { mlp } from "./mlp.ts";
 import { softmaxRegression } from "./softmaxRegression.ts";
 import type { ModelJSON, TrainableModel } from "./trainableModel.ts";
+import { describeValue } from "../../core/options.ts";
 
 /**
  * The model described by `toJSON()`'s output (the architecture; parameters travel separately as a
@@ -26,7 +27,7 @@ export function modelFromJSON(json: ModelJSON): TrainableModel {
     }
     default:
       throw new ArgumentError(
-        `modelFromJSON: kind must be "mlp" or "softmaxRegression" but was ${JSON.stringify(kind)}`,
+        `modelFromJSON: kind must be "mlp" or "softmaxRegression" but was ${describeValue(kind)}`,
       );
   }
 }

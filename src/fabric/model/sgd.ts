@@ -1,4 +1,5 @@
 import { ArgumentError, ShapeError } from "../../core/errors.ts";
+import { describeValue } from "../../core/options.ts";
 
 /** Options of `sgd`. */
 export interface SgdOptions {
@@ -55,14 +56,14 @@ export function sgd(options: SgdOptions): Optimizer {
   const { learningRate, momentum = 0, staleness = false } = options;
   if (typeof learningRate !== "number" || !Number.isFinite(learningRate) || learningRate <= 0) {
     throw new ArgumentError(
-      `${op}: learningRate must be a finite number > 0 but was ${JSON.stringify(learningRate)}`,
+      `${op}: learningRate must be a finite number > 0 but was ${describeValue(learningRate)}`,
     );
   }
   if (typeof momentum !== "number" || !(momentum >= 0 && momentum < 1)) {
-    throw new ArgumentError(`${op}: momentum must be a number in [0, 1) but was ${JSON.stringify(momentum)}`);
+    throw new ArgumentError(`${op}: momentum must be a number in [0, 1) but was ${describeValue(momentum)}`);
   }
   if (typeof staleness !== "boolean") {
-    throw new ArgumentError(`${op}: staleness must be true or false but was ${JSON.stringify(staleness)}`);
+    throw new ArgumentError(`${op}: staleness must be true or false but was ${describeValue(staleness)}`);
   }
   let velocity: Float32Array | undefined;
   const learningRateFor = (delay: number): number =>
@@ -94,7 +95,7 @@ export function sgd(options: SgdOptions): Optimizer {
         );
       }
       if (!Number.isInteger(delay) || delay < 0) {
-        throw new ArgumentError(`${where}: delay must be an integer >= 0 but was ${JSON.stringify(delay)}`);
+        throw new ArgumentError(`${where}: delay must be an integer >= 0 but was ${describeValue(delay)}`);
       }
       const g0 = grad.length === length ? 0 : offset;
       const lr = learningRateFor(delay);

@@ -2,6 +2,7 @@ import { ArgumentError } from "../../core/errors.ts";
 import { DenseNetwork } from "./denseNetwork.ts";
 import { checkL2 } from "./mlp.ts";
 import type { TrainableModel } from "./trainableModel.ts";
+import { describeValue } from "../../core/options.ts";
 
 /** Options of `softmaxRegression`. */
 export interface SoftmaxRegressionOptions {
@@ -31,10 +32,10 @@ export function softmaxRegression(options: SoftmaxRegressionOptions): TrainableM
   }
   const { inputs, classes } = options;
   if (typeof inputs !== "number" || !Number.isInteger(inputs) || inputs < 1) {
-    throw new ArgumentError(`${op}: inputs must be an integer >= 1 but was ${JSON.stringify(inputs)}`);
+    throw new ArgumentError(`${op}: inputs must be an integer >= 1 but was ${describeValue(inputs)}`);
   }
   if (typeof classes !== "number" || !Number.isInteger(classes) || classes < 2) {
-    throw new ArgumentError(`${op}: classes must be an integer >= 2 but was ${JSON.stringify(classes)}`);
+    throw new ArgumentError(`${op}: classes must be an integer >= 2 but was ${describeValue(classes)}`);
   }
   return new DenseNetwork("softmaxRegression", [inputs, classes], checkL2(op, options.l2), "zeros");
 }

@@ -3,7 +3,14 @@ import { Matrix } from "../../core/matrix.ts";
 import type { Shape } from "../../array/blockGrid.ts";
 import { CounterRandom } from "./counterRandom.ts";
 import { generateSamples, type Samples } from "./generateSamples.ts";
-import { intOption, numberOption, readOptions, seedOption, type RawOptions } from "../../core/options.ts";
+import {
+  describeValue,
+  intOption,
+  numberOption,
+  type RawOptions,
+  readOptions,
+  seedOption,
+} from "../../core/options.ts";
 import { blockSizeOption } from "../options.ts";
 import { classOfRank, Permutation } from "./permutation.ts";
 
@@ -82,7 +89,7 @@ function blobCenters(op: string, o: RawOptions, seed: number): Matrix {
         !c.every((v) => typeof v === "number" && Number.isFinite(v))
       ) {
         throw new ArgumentError(
-          `${op}: centers[${i}] must be a list of ${width < 1 ? "at least one" : width} finite numbers (like centers[0]) but was ${JSON.stringify(c)}`,
+          `${op}: centers[${i}] must be a list of ${width < 1 ? "at least one" : width} finite numbers (like centers[0]) but was ${describeValue(c)}`,
         );
       }
     });
@@ -103,7 +110,7 @@ function blobCenters(op: string, o: RawOptions, seed: number): Matrix {
     !(box[0] <= box[1])
   ) {
     throw new ArgumentError(
-      `${op}: centerBox must be [low, high] with low <= high but was ${JSON.stringify(box)}`,
+      `${op}: centerBox must be [low, high] with low <= high but was ${describeValue(box)}`,
     );
   }
   const [low, high] = box as [number, number];
@@ -123,7 +130,7 @@ function clusterStds(op: string, o: RawOptions, k: number): Float64Array {
     const list = o.clusterStd as readonly unknown[];
     if (list.length !== k || !list.every((v) => typeof v === "number" && Number.isFinite(v) && v >= 0)) {
       throw new ArgumentError(
-        `${op}: clusterStd must be a number or a list of ${k} finite numbers >= 0 (one per centre) but was ${JSON.stringify(list)}`,
+        `${op}: clusterStd must be a number or a list of ${k} finite numbers >= 0 (one per centre) but was ${describeValue(list)}`,
       );
     }
     return Float64Array.from(list as number[]);

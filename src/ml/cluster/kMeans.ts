@@ -10,7 +10,7 @@ import type { Block } from "../../core/block.ts";
 import { ArgumentError, ShapeError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { intOption, numberOption, readOptions } from "../../core/options.ts";
+import { describeValue, intOption, numberOption, readOptions } from "../../core/options.ts";
 import { checkInput, checkSaved, fitted, vectorOf, type SavedModel } from "../estimator.ts";
 import { kMeansPlusPlus, randomInit, SeededUniform } from "./kMeansInit.ts";
 import { kMeansParallel } from "./kMeansParallel.ts";
@@ -118,7 +118,7 @@ export class KMeans {
     this.tol = numberOption(NAME, o, "tol", 1e-4, 0);
     const seed = o.randomState ?? 0;
     if (typeof seed !== "number" || !Number.isSafeInteger(seed)) {
-      throw new ArgumentError(`${NAME}: randomState must be an integer but was ${JSON.stringify(seed)}`);
+      throw new ArgumentError(`${NAME}: randomState must be an integer but was ${describeValue(seed)}`);
     }
     this.randomState = seed;
     this.nInit = intOption(NAME, o, "nInit", this.init === "random" ? 10 : 1, 1);

@@ -9,7 +9,7 @@ import { ArgumentError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import { ds } from "../../array/ds.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { booleanOption, readOptions } from "../../core/options.ts";
+import { booleanOption, describeValue, readOptions } from "../../core/options.ts";
 import { checkInput, checkSaved, fitted, rowLike, vectorOf, type SavedModel } from "../estimator.ts";
 import { centredProduct, eigSpectrum, svdSpectrum } from "./pcaSpectrum.ts";
 import { averageLogLikelihood, covarianceOf, precisionOf, scatterAbout, type PcaModel } from "./pcaScore.ts";
@@ -55,7 +55,7 @@ function readNComponents(v: unknown): number | undefined {
   const ok = typeof v === "number" && (Number.isInteger(v) ? v >= 1 : v > 0 && v < 1);
   if (!ok) {
     throw new ArgumentError(
-      `${NAME}: nComponents must be an integer >= 1 or a fraction in (0, 1) but was ${JSON.stringify(v)}`,
+      `${NAME}: nComponents must be an integer >= 1 or a fraction in (0, 1) but was ${describeValue(v)}`,
     );
   }
   return v;
@@ -116,13 +116,13 @@ export class PCA {
     const o = readOptions(NAME, options, ["nComponents", "method", "whiten", "randomState"]);
     this.requestedComponents = readNComponents(o.nComponents);
     if (o.method !== undefined && o.method !== "eig" && o.method !== "svd") {
-      throw new ArgumentError(`${NAME}: method must be "eig" or "svd" but was ${JSON.stringify(o.method)}`);
+      throw new ArgumentError(`${NAME}: method must be "eig" or "svd" but was ${describeValue(o.method)}`);
     }
     this.method = o.method ?? "eig";
     this.whiten = booleanOption(NAME, o, "whiten", false);
     const seed = o.randomState;
     if (seed !== undefined && (typeof seed !== "number" || !Number.isSafeInteger(seed))) {
-      throw new ArgumentError(`${NAME}: randomState must be an integer but was ${JSON.stringify(seed)}`);
+      throw new ArgumentError(`${NAME}: randomState must be an integer but was ${describeValue(seed)}`);
     }
     this.randomState = seed;
   }

@@ -13,7 +13,13 @@ import type { Block } from "../../core/block.ts";
 import { ArgumentError, LinalgError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { booleanOption, intOption, numberOption, type RawOptions } from "../../core/options.ts";
+import {
+  booleanOption,
+  describeValue,
+  intOption,
+  numberOption,
+  type RawOptions,
+} from "../../core/options.ts";
 import { fitted } from "../estimator.ts";
 import { coordinateDescentGram } from "./coordinateDescent.ts";
 import { LinearModel, type LinearState } from "./linearModel.ts";
@@ -81,7 +87,7 @@ export abstract class CoordinateDescentModel extends LinearModel<CoordinateDesce
     this.positive = booleanOption(name, o, "positive", false);
     if (o.selection !== undefined && o.selection !== "cyclic") {
       throw new ArgumentError(
-        `${name}: selection must be "cyclic" (random order is not supported) but was ${JSON.stringify(o.selection)}`,
+        `${name}: selection must be "cyclic" (random order is not supported) but was ${describeValue(o.selection)}`,
       );
     }
     this.selection = "cyclic";

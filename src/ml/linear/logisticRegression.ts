@@ -11,7 +11,7 @@ import { ArgumentError, ShapeError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { rechunkTo } from "../../array/rechunk.ts";
-import { booleanOption, intOption, numberOption, readOptions } from "../../core/options.ts";
+import { booleanOption, describeValue, intOption, numberOption, readOptions } from "../../core/options.ts";
 import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
 import { lbfgs } from "../optimize/lbfgs.ts";
 import { newton } from "../optimize/newton.ts";
@@ -112,7 +112,7 @@ export class LogisticRegression {
     const penalty = o.penalty === undefined ? "l2" : o.penalty === null ? "none" : o.penalty;
     if (penalty !== "l2" && penalty !== "none") {
       throw new ArgumentError(
-        `${NAME}: penalty must be "l2", "none" or null but was ${JSON.stringify(o.penalty)}`,
+        `${NAME}: penalty must be "l2", "none" or null but was ${describeValue(o.penalty)}`,
       );
     }
     this.penalty = penalty;
@@ -122,7 +122,7 @@ export class LogisticRegression {
     const solver = o.solver ?? "lbfgs";
     if (solver !== "lbfgs" && solver !== "newton-cholesky") {
       throw new ArgumentError(
-        `${NAME}: solver must be "lbfgs" or "newton-cholesky" but was ${JSON.stringify(o.solver)}`,
+        `${NAME}: solver must be "lbfgs" or "newton-cholesky" but was ${describeValue(o.solver)}`,
       );
     }
     this.solver = solver;

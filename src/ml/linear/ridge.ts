@@ -11,7 +11,7 @@ import { ArgumentError, LinalgError, ShapeError } from "../../core/errors.ts";
 import { linalg } from "../../core/linalg/selectBackend.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { booleanOption, readOptions } from "../../core/options.ts";
+import { booleanOption, describeValue, readOptions } from "../../core/options.ts";
 import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
 import { LinearModel, type LinearState } from "./linearModel.ts";
 import { coefAndIntercept, normalEquations, solveEigen, type NormalEquations } from "./normalEquations.ts";
@@ -37,7 +37,7 @@ function readAlpha(value: unknown): number | number[] {
   if (ok(value)) return value;
   if (Array.isArray(value) && value.length > 0 && value.every(ok)) return Array.from(value);
   throw new ArgumentError(
-    `${NAME}: alpha must be a finite number >= 0 or a non-empty array of them (one per target) but was ${JSON.stringify(value)}`,
+    `${NAME}: alpha must be a finite number >= 0 or a non-empty array of them (one per target) but was ${describeValue(value)}`,
   );
 }
 

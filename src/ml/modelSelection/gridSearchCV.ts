@@ -15,7 +15,7 @@ import type { Block } from "../../core/block.ts";
 import { CsrMatrix } from "../../core/csrMatrix.ts";
 import { ArgumentError, DsfabricError } from "../../core/errors.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { booleanOption, intOption, readOptions } from "../../core/options.ts";
+import { booleanOption, describeValue, intOption, readOptions } from "../../core/options.ts";
 import { fitted, type Estimator } from "../estimator.ts";
 import { foldArrays, KFold, type CrossValidator, type Fold } from "./kFold.ts";
 import { parameterGrid, type ParamGrid, type Params } from "./parameterGrid.ts";
@@ -149,7 +149,7 @@ export class GridSearchCV<E extends Estimator> {
     this.cv = cvOf(o.cv);
     if (o.scoring !== undefined && typeof o.scoring !== "function") {
       throw new ArgumentError(
-        `${NAME}: scoring must be a function (estimator, x, y) => Promise<number> but was ${JSON.stringify(o.scoring)}`,
+        `${NAME}: scoring must be a function (estimator, x, y) => Promise<number> but was ${describeValue(o.scoring)}`,
       );
     }
     this.scoring = o.scoring as Scorer<E> | undefined;
@@ -157,7 +157,7 @@ export class GridSearchCV<E extends Estimator> {
     this.concurrentFitsMax = intOption(NAME, o, "concurrentFitsMax", Number.MAX_SAFE_INTEGER, 1);
     if (o.errorScore !== undefined && o.errorScore !== "raise" && typeof o.errorScore !== "number") {
       throw new ArgumentError(
-        `${NAME}: errorScore must be a number or "raise" but was ${JSON.stringify(o.errorScore)}`,
+        `${NAME}: errorScore must be a number or "raise" but was ${describeValue(o.errorScore)}`,
       );
     }
     this.errorScore = o.errorScore ?? Number.NaN;
@@ -277,11 +277,11 @@ function makerOf<E extends Estimator>(
 ): (params: Params) => E {
   if (typeof estimator !== "function") {
     throw new ArgumentError(
-      `${NAME}: estimator must be an estimator class or a function params => estimator but was ${JSON.stringify(estimator)}`,
+      `${NAME}: estimator must be an estimator class or a function params => estimator but was ${describeValue(estimator)}`,
     );
   }
   if (base !== undefined && (typeof base !== "object" || base === null || Array.isArray(base))) {
-    throw new ArgumentError(`${NAME}: baseOptions must be an options object but was ${JSON.stringify(base)}`);
+    throw new ArgumentError(`${NAME}: baseOptions must be an options object but was ${describeValue(base)}`);
   }
   // A class has a prototype with fit; an arrow function has no prototype.
   const isClass = typeof (estimator.prototype as { fit?: unknown } | undefined)?.fit === "function";
@@ -316,7 +316,7 @@ function cvOf(cv: unknown): CrossValidator {
     return cv as CrossValidator;
   }
   throw new ArgumentError(
-    `${NAME}: cv must be a number of folds or a splitter such as new KFold(...) but was ${JSON.stringify(cv)}`,
+    `${NAME}: cv must be a number of folds or a splitter such as new KFold(...) but was ${describeValue(cv)}`,
   );
 }
 

@@ -4,6 +4,7 @@
  * i of scikit-learn's `cv_results_["params"]`.
  */
 import { ArgumentError } from "../../core/errors.ts";
+import { describeValue } from "../../core/options.ts";
 
 /** Parameter values by option name: each name lists the values to try. */
 export type ParamGrid = Readonly<Record<string, readonly unknown[]>>;
@@ -32,7 +33,7 @@ export function parameterGrid(op: string, grid: ParamGrid | readonly ParamGrid[]
     const where = Array.isArray(grid) ? `paramGrid[${k}]` : "paramGrid";
     if (typeof g !== "object" || g === null || Array.isArray(g)) {
       throw new ArgumentError(
-        `${op}: ${where} must be an object of option name -> values to try but was ${JSON.stringify(g)}`,
+        `${op}: ${where} must be an object of option name -> values to try but was ${describeValue(g)}`,
       );
     }
     const entries = Object.entries(g as Record<string, unknown>).sort(([a], [b]) =>
@@ -41,7 +42,7 @@ export function parameterGrid(op: string, grid: ParamGrid | readonly ParamGrid[]
     for (const [name, values] of entries) {
       if (!Array.isArray(values) || values.length === 0) {
         throw new ArgumentError(
-          `${op}: ${where}.${name} must be a non-empty array of values to try but was ${JSON.stringify(values)}`,
+          `${op}: ${where}.${name} must be a non-empty array of values to try but was ${describeValue(values)}`,
         );
       }
     }

@@ -8,7 +8,7 @@
 import type { Block } from "../../core/block.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { DsArray } from "../../array/dsArray.ts";
-import { booleanOption, readOptions, seedOption } from "../../core/options.ts";
+import { booleanOption, describeValue, readOptions, seedOption } from "../../core/options.ts";
 import { permutation, PERMUTATION_STREAM } from "./permutation.ts";
 import { checkArray, checkPaired } from "./shuffle.ts";
 import { stratifiedIndices } from "./stratifiedSplit.ts";
@@ -44,7 +44,7 @@ function sizeKind(name: string, value: unknown, n: number): "count" | "fraction"
   if (typeof value === "number" && value > 0 && value < 1) return "fraction";
   if (typeof value === "number" && Number.isInteger(value) && value >= 1 && value < n) return "count";
   throw new ArgumentError(
-    `${OP}: ${name} must be a fraction in (0, 1) or a count of rows in [1, ${n}) (n = ${n}) but was ${JSON.stringify(value)}`,
+    `${OP}: ${name} must be a fraction in (0, 1) or a count of rows in [1, ${n}) (n = ${n}) but was ${describeValue(value)}`,
   );
 }
 

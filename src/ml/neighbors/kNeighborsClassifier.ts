@@ -8,7 +8,7 @@ import { ArgumentError, ShapeError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { rechunkTo } from "../../array/rechunk.ts";
-import { intOption, readOptions } from "../../core/options.ts";
+import { describeValue, intOption, readOptions } from "../../core/options.ts";
 import { BlockRef } from "../../runtime/blockRef.ts";
 import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
 import { labelCounts } from "../linear/logisticTasks.ts";
@@ -77,7 +77,7 @@ export class KNeighborsClassifier {
     const weights = o.weights ?? "uniform";
     if (weights !== "uniform" && weights !== "distance") {
       throw new ArgumentError(
-        `${NAME}: weights must be "uniform" or "distance" but was ${JSON.stringify(o.weights)}`,
+        `${NAME}: weights must be "uniform" or "distance" but was ${describeValue(o.weights)}`,
       );
     }
     this.weights = weights;

@@ -9,7 +9,7 @@ import type { Block } from "../../core/block.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { ds } from "../../array/ds.ts";
 import type { DsArray } from "../../array/dsArray.ts";
-import { booleanOption, readOptions } from "../../core/options.ts";
+import { booleanOption, describeValue, readOptions } from "../../core/options.ts";
 import { checkInput, checkSaved, fitted, rowLike, vectorOf, type SavedModel } from "../estimator.ts";
 
 /** Options of `MinMaxScaler` (scikit-learn's `feature_range`, `clip`). */
@@ -40,12 +40,12 @@ function readRange(v: unknown): [number, number] {
     Array.isArray(v) && v.length === 2 && v.every((e) => typeof e === "number" && Number.isFinite(e));
   if (!ok) {
     throw new ArgumentError(
-      `${NAME}: featureRange must be [min, max] of two finite numbers but was ${JSON.stringify(v)}`,
+      `${NAME}: featureRange must be [min, max] of two finite numbers but was ${describeValue(v)}`,
     );
   }
   const [lo, hi] = v as [number, number];
   if (!(lo < hi)) {
-    throw new ArgumentError(`${NAME}: featureRange must have min < max but was ${JSON.stringify(v)}`);
+    throw new ArgumentError(`${NAME}: featureRange must have min < max but was ${describeValue(v)}`);
   }
   return [lo, hi];
 }
