@@ -9,19 +9,34 @@ import { ArgumentError } from "./errors.ts";
 export type RawOptions = Readonly<Record<string, unknown>>;
 
 /**
- * A user's value as an error message shows it: strings and objects as JSON, numbers as JS prints them (NaN).
+ * A user's value as an error message shows it, in one short piece: numbers as JS prints them (NaN,
+ * Infinity, -0 as 0), strings, arrays and plain objects as JSON (cut at 80 characters), anything else by
+ * its kind ("a function", "a Float64Array", "a DsArray"). The one `describe` of the project.
  *
  * @example
  * ```ts
  * describeValue("2"); // '"2"'
  * describeValue(NaN); // "NaN"
+ * describeValue(new Float64Array(2)); // "a Float64Array"
  * ```
  */
 export function describeValue(v: unknown): string {
-  if (typeof v === "string" || (typeof v === "object" && v !== null)) {
-    return (JSON.stringify(v) as string | undefined)?.slice(0, 80) ?? Object.prototype.toString.call(v);
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "function") return "a function";
+  if (typeof v !== "object" || v === null) return String(v);
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (Array.isArray(v) || proto === Object.prototype || proto === null) {
+    try {
+      const text = JSON.stringify(v, (_key, value: unknown) =>
+        typeof value === "number" && !Number.isFinite(value) ? String(value) : value,
+      );
+      return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    } catch {
+      return Array.isArray(v) ? `an array of length ${v.length}` : "an object";
+    }
   }
-  return String(v);
+  const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name !== "" ? `a ${name}` : "an object";
 }
 
 /**

@@ -96,7 +96,7 @@ function isModel(m: unknown): m is TrainableModel {
 function shapeOf(name: string, v: unknown): readonly number[] {
   if (v instanceof DsArray) return v.shape;
   if (v instanceof Matrix) return [v.rows, v.cols];
-  throw new ArgumentError(`${OP}: ${name} must be a DsArray or a Matrix but was ${describe(v)}`);
+  throw new ArgumentError(`${OP}: ${name} must be a DsArray or a Matrix but was ${describeValue(v)}`);
 }
 
 function labelCount(name: string, v: unknown): number {
@@ -106,12 +106,6 @@ function labelCount(name: string, v: unknown): number {
     throw new ShapeError(`${OP}: ${name} must have one column of labels but has shape [${shape.join(", ")}]`);
   }
   return shape[0];
-}
-
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === "object") return v.constructor?.name ?? "an object";
-  return JSON.stringify(v);
 }
 
 function checkData(options: TrainOptions, model: TrainableModel): number {
@@ -158,7 +152,7 @@ function checkData(options: TrainOptions, model: TrainableModel): number {
 export function resolveConfig(options: TrainOptions): ResolvedConfig {
   need(
     typeof options === "object" && options !== null,
-    () => `${OP}: options must be an object but was ${describe(options)}`,
+    () => `${OP}: options must be an object but was ${describeValue(options)}`,
   );
   checkKeys("options", options as unknown as Record<string, unknown>, TRAIN_OPTION_KEYS);
   const model = options.model;
@@ -216,7 +210,7 @@ export function resolveConfig(options: TrainOptions): ResolvedConfig {
     () => `${OP}: clock "real" needs options.transport, the factory of a real-time environment`,
   );
   const seed = options.seed ?? 0;
-  need(Number.isSafeInteger(seed), () => `${OP}: seed must be a safe integer but was ${describe(seed)}`);
+  need(Number.isSafeInteger(seed), () => `${OP}: seed must be a safe integer but was ${describeValue(seed)}`);
   const evalEveryS = numberIn("evalEveryS", options.evalEveryS, 0.5, 0, false);
   const evalRowsMax = integerAtLeast("evalRowsMax", options.evalRowsMax, 2000, 1);
   need(

@@ -21,6 +21,7 @@
  */
 import { ArgumentError } from "../core/errors.ts";
 import { FrameError } from "./frameError.ts";
+import { describeValue } from "../core/options.ts";
 
 /** One decoded message. `payload` may be a view of the pushed chunk (see {@link FrameDecoderOptions}). */
 export interface Frame {
@@ -178,7 +179,7 @@ export function readHeader(
   if (typeof header !== "object" || header === null || Array.isArray(header)) {
     throw new FrameError(
       "badHeader",
-      `FrameDecoder: the header at stream offset ${offsetBytes} is ${describe(header)}, not a JSON object`,
+      `FrameDecoder: the header at stream offset ${offsetBytes} is ${describeValue(header)}, not a JSON object`,
       { offsetBytes },
     );
   }
@@ -210,12 +211,15 @@ export function encodeFrameParts(
   const op = "encodeFrame";
   const { maxFrameBytes, maxHeaderBytes } = limitsOf(op, limits);
   if (typeof header !== "object" || header === null || Array.isArray(header)) {
-    throw new FrameError("badHeader", `${op}: the header must be a plain object but was ${describe(header)}`);
+    throw new FrameError(
+      "badHeader",
+      `${op}: the header must be a plain object but was ${describeValue(header)}`,
+    );
   }
   if (!(payload instanceof Uint8Array)) {
     throw new FrameError(
       "badPayload",
-      `${op}: the payload must be a Uint8Array but was ${describe(payload)}`,
+      `${op}: the payload must be a Uint8Array but was ${describeValue(payload)}`,
     );
   }
   let json: string;
@@ -275,11 +279,4 @@ export function encodeFrame(header: object, payload: Uint8Array, limits: FrameLi
     at += part.length;
   }
   return out;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "object") return `a ${v.constructor?.name ?? "object"}`;
-  return typeof v;
 }

@@ -11,19 +11,14 @@ const axisNames = ["rows", "cols"] as const;
 function checkArrays<T extends Block>(op: string, arrays: unknown): DsArray<T>[] {
   if (!Array.isArray(arrays) || arrays.length === 0) {
     throw new ArgumentError(
-      `${op}: arrays must be a non-empty array of DsArrays but was ${describe(arrays)}`,
+      `${op}: arrays must be a non-empty array of DsArrays but was ${describeValue(arrays)}`,
     );
   }
   arrays.forEach((a, k) => {
     if (!(a instanceof DsArray))
-      throw new ArgumentError(`${op}: arrays[${k}] must be a DsArray but was ${describe(a)}`);
+      throw new ArgumentError(`${op}: arrays[${k}] must be a DsArray but was ${describeValue(a)}`);
   });
   return arrays as DsArray<T>[];
-}
-
-function describe(v: unknown): string {
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  return v === null ? "null" : typeof v;
 }
 
 /** Checks an axis argument: 0 or 1. */

@@ -1,5 +1,6 @@
 import { ArgumentError, ShapeError } from "../errors.ts";
 import { Matrix } from "../matrix.ts";
+import { describeValue } from "../options.ts";
 
 /** Class labels of a batch, one per row of `x`: integers 0..classes-1. */
 export type Labels = Int32Array | Float64Array;
@@ -16,7 +17,7 @@ export type Labels = Int32Array | Float64Array;
 export function checkParams(op: string, name: string, v: unknown, count: number): Float32Array {
   if (!(v instanceof Float32Array)) {
     throw new ArgumentError(
-      `${op}: ${name} must be a Float32Array of ${count} values but was ${describe(v)}`,
+      `${op}: ${name} must be a Float32Array of ${count} values but was ${describeValue(v)}`,
     );
   }
   if (v.length !== count) {
@@ -35,7 +36,8 @@ export function checkParams(op: string, name: string, v: unknown, count: number)
  * ```
  */
 export function checkBatch(op: string, x: unknown, inputs: number): Matrix {
-  if (!(x instanceof Matrix)) throw new ArgumentError(`${op}: x must be a Matrix but was ${describe(x)}`);
+  if (!(x instanceof Matrix))
+    throw new ArgumentError(`${op}: x must be a Matrix but was ${describeValue(x)}`);
   if (x.cols !== inputs) {
     throw new ShapeError(
       `${op}: x has ${x.cols} columns but the model takes ${inputs} inputs (x is ${x.rows}x${x.cols})`,
@@ -57,7 +59,7 @@ export function checkBatch(op: string, x: unknown, inputs: number): Matrix {
 export function checkLabels(op: string, y: unknown, rows: number, classes: number): Labels {
   if (!(y instanceof Int32Array) && !(y instanceof Float64Array)) {
     throw new ArgumentError(
-      `${op}: y must be an Int32Array or Float64Array of labels but was ${describe(y)}`,
+      `${op}: y must be an Int32Array or Float64Array of labels but was ${describeValue(y)}`,
     );
   }
   if (y.length !== rows) throw new ShapeError(`${op}: y has ${y.length} labels but x has ${rows} rows`);
@@ -68,13 +70,4 @@ export function checkLabels(op: string, y: unknown, rows: number, classes: numbe
     }
   }
   return y;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (typeof v === "object") {
-    const ctor: unknown = (v as { constructor?: unknown }).constructor;
-    return typeof ctor === "function" ? ctor.name : "object";
-  }
-  return typeof v;
 }
