@@ -212,6 +212,18 @@ export function resolveConfig(options: TrainOptions): ResolvedConfig {
   const seed = options.seed ?? 0;
   need(Number.isSafeInteger(seed), () => `${OP}: seed must be a safe integer but was ${describeValue(seed)}`);
   const evalEveryS = numberIn("evalEveryS", options.evalEveryS, 0.5, 0, false);
+  // Configs under which the clock cannot move on: refused before the run rather than spinning forever.
+  const resolutionS = clock === "real" ? 1e-3 : 1e-6;
+  need(
+    evalEveryS >= resolutionS,
+    () =>
+      `${OP}: evalEveryS is ${evalEveryS} s, below the ${clock} clock's resolution of ${resolutionS * 1000} ms: evaluations would not let time advance`,
+  );
+  need(
+    !(clock === "virtual" && compute.msPerBatch === 0 && network.latencyMs === 0),
+    () =>
+      `${OP}: compute.msPerBatch and network.latencyMs are both 0: virtual time would not advance (every step would take no time); give one of them a positive value`,
+  );
   const evalRowsMax = integerAtLeast("evalRowsMax", options.evalRowsMax, 2000, 1);
   need(
     options.onProgress === undefined || typeof options.onProgress === "function",

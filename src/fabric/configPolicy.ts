@@ -151,6 +151,36 @@ export function checkFaultTargets(
       need(typeof f.id === "number", () => `${where}: an aggregator is killed by its ordinal (a number)`);
     }
   });
+  checkFaultsLeaveProgress(faults, layout);
+}
+
+/**
+ * Refuses fault plans after which the run cannot go on, before it starts: the same worker killed twice
+ * (the second kill would hit nothing), a shard killed twice (one replica per shard: after the first kill
+ * promotes it, the second leaves no live copy), or every worker killed (nothing would be left to train).
+ */
+function checkFaultsLeaveProgress(faults: readonly Fault[], layout: ClusterLayout): void {
+  const killed = new Map<string, number>();
+  let workersKilled = 0;
+  faults.forEach((f, i) => {
+    if (f.kind !== "kill" || f.role === "aggregator") return;
+    const hosts = f.role === "shard" ? layout.shards : layout.workers;
+    const index = indexOf(f.id, hosts);
+    const key = `${f.role} ${index}`;
+    const earlier = killed.get(key);
+    need(earlier === undefined, () => {
+      const before = `faults[${earlier}] killed it at ${faults[earlier ?? 0].atMs} ms`;
+      return f.role === "shard"
+        ? `${OP}: faults[${i}] kills shard ${index} a second time (${before}): with one replica per shard, no live copy of it would be left`
+        : `${OP}: faults[${i}] kills worker ${hosts[index]} a second time (${before})`;
+    });
+    killed.set(key, i);
+    if (f.role === "worker") workersKilled++;
+  });
+  need(
+    workersKilled < layout.workers.length,
+    () => `${OP}: the faults kill all ${layout.workers.length} workers: none would be left to train`,
+  );
 }
 
 /**

@@ -141,6 +141,46 @@ describe("bad configurations", () => {
     );
   });
 
+  it("configs and fault plans that cannot make progress", async () => {
+    const o = await baseOptions();
+    const kill = (atMs: number, role: "worker" | "shard", id: number | string) => ({
+      atMs,
+      kind: "kill" as const,
+      role,
+      id,
+    });
+    rejects(
+      { ...o, faults: [kill(5, "worker", 2), kill(9, "worker", "w2")] },
+      ArgumentError,
+      /faults\[1\] kills worker w2 a second time \(faults\[0\] killed it at 5 ms\)/,
+    );
+    rejects(
+      { ...o, faults: [kill(5, "shard", 1), kill(7, "shard", "s1")] },
+      ArgumentError,
+      /faults\[1\] kills shard 1 a second time \(faults\[0\] killed it at 5 ms\): with one replica per shard, no live copy of it would be left/,
+    );
+    rejects(
+      { ...o, faults: [0, 1, 2, 3, 4, 5].map((w) => kill(10 + w, "worker", w)) },
+      ArgumentError,
+      /the faults kill all 6 workers: none would be left to train/,
+    );
+    rejects(
+      { ...o, compute: { msPerBatch: 0 }, network: { ...o.network, latencyMs: 0 } },
+      ArgumentError,
+      /compute\.msPerBatch and network\.latencyMs are both 0: virtual time would not advance/,
+    );
+    rejects(
+      { ...o, evalEveryS: 1e-9 },
+      ArgumentError,
+      /evalEveryS is 1e-9 s, below the virtual clock's resolution of 0\.001 ms: evaluations would not let time advance/,
+    );
+    // Five of six workers, and each shard once, are fine.
+    const survivable = [0, 1, 2, 3, 4].map((w) => kill(10 + w, "worker", w));
+    assert.doesNotThrow(() =>
+      fabric.train({ ...o, faults: [...survivable, kill(3, "shard", 0), kill(4, "shard", 1)] }).stop(),
+    );
+  });
+
   it("bad label values reject the result before the run starts", async () => {
     const o = await baseOptions();
     let progress = 0;

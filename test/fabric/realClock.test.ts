@@ -37,4 +37,34 @@ describe("real clock", () => {
     const sent = result.records.filter((r) => r.shard === 0).length;
     assert.ok(pooled >= sent && sent > 10, `${pooled} gradients pooled, ${sent} sent`);
   });
+
+  it("fires faults due at the start (atMs 0) at the start, as in virtual time", async () => {
+    const o = await baseOptions();
+    const options = {
+      ...o,
+      compute: { msPerBatch: 2 },
+      network: { hostBytesPerS: 1e6, latencyMs: 0.05 },
+      target: { maxTimeS: 0.2 },
+      evalEveryS: 0.05,
+      faults: [
+        { atMs: 0, kind: "kill" as const, role: "worker" as const, id: 1 },
+        { atMs: 0, kind: "kill" as const, role: "shard" as const, id: 0 },
+      ],
+    };
+    for (const clock of ["virtual", "real"] as const) {
+      const run = fabric.train({
+        ...options,
+        clock,
+        transport: clock === "real" ? realTimeEnvironment : undefined,
+      });
+      const kills: string[] = [];
+      const listening = (async () => {
+        for await (const e of run.events) if (e.type === "kill") kills.push(`${e.role} ${e.host}`);
+      })();
+      const result = await run.result;
+      await listening;
+      assert.deepEqual(kills.sort(), ["shard s0", "worker w1"], clock);
+      assert.ok(result.stats.updatesApplied > 0, `${clock}: ${JSON.stringify(result.stats)}`);
+    }
+  });
 });
