@@ -106,7 +106,11 @@ export async function runReported(
     await runPolicies(prepared, policies, o, done);
   } catch (e) {
     const failed = policies[done.length];
-    await writePartial(`policy ${failed} failed: ${e instanceof Error ? e.message : String(e)}`);
+    // The policy's failure is what the user must see: a report that cannot be written only gets a line.
+    await writePartial(`policy ${failed} failed: ${e instanceof Error ? e.message : String(e)}`).catch(
+      (w: unknown) =>
+        o.log(`could not write the partial report: ${w instanceof Error ? w.message : String(w)}`),
+    );
     throw e;
   } finally {
     process.off("SIGINT", onInterrupt);
