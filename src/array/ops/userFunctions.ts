@@ -1,10 +1,11 @@
 /**
  * User functions that travel to the workers as source text (`map`, `mapBlocks`, `ds.applyAlongAxis`):
- * checked on the calling thread before any task is submitted, and given their values through an explicit
- * context, since a function's enclosing scope does not travel with its text.
+ * checked on the calling thread before any task is submitted (`functionSource`: an expression that a
+ * worker can revive), and for `map` and `mapBlocks` given their values through an explicit context, since a
+ * function's enclosing scope does not travel with its text.
  *
- * The check revives the text in the global scope (as a worker does) and calls it once on a sample (0 for
- * `map`, a 1 x 1 block for `mapBlocks`): a ReferenceError there is a variable from the enclosing scope,
+ * `checkTravels` revives the text in the global scope (as a worker does) and calls it once on a sample (0
+ * for `map`, a 1 x 1 block for `mapBlocks`): a ReferenceError there is a variable from the enclosing scope,
  * reported with the way to pass it. Other errors of that call are left to the real run, which sees real
  * values.
  */
