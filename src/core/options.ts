@@ -144,7 +144,7 @@ export function booleanOption(op: string, options: RawOptions, name: string, fal
 }
 
 /**
- * A seed option (`seed`, `randomState`): any safe integer; 0 when absent, so that results are reproducible
+ * A seed option (`seed`, `randomState`): a safe integer; 0 when absent, so that results are reproducible
  * by default.
  *
  * @example

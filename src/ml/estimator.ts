@@ -50,10 +50,30 @@ export function vectorOf(m: Matrix): Float64Array {
   return Float64Array.from(m.data);
 }
 
+/** The version of the saved-model envelope that `savedModel` writes and `checkSaved` accepts. */
+const SAVED_VERSION = 1;
+
+/**
+ * A model's `toJSON()`: its options and fitted state in the envelope `checkSaved` reads back.
+ *
+ * @example
+ * ```ts
+ * savedModel("PCA", { nComponents: 2 }, state); // { estimator: "PCA", version: 1, options, state }
+ * ```
+ */
+export function savedModel<O, S>(name: string, options: O, state: S): SavedModel<O, S> {
+  return { estimator: name, version: SAVED_VERSION, options, state };
+}
+
 /** Checks a saved model's envelope: the estimator's name and the version. */
 export function checkSaved<O, S>(name: string, json: unknown): SavedModel<O, S> {
   const saved = json as Partial<SavedModel<O, S>> | null;
-  if (saved === null || typeof saved !== "object" || saved.estimator !== name || saved.version !== 1) {
+  if (
+    saved === null ||
+    typeof saved !== "object" ||
+    saved.estimator !== name ||
+    saved.version !== SAVED_VERSION
+  ) {
     throw new ArgumentError(
       `${name}.fromJSON: expected a saved ${name} (from toJSON()), got ${JSON.stringify(json)?.slice(0, 80)}`,
     );

@@ -11,7 +11,7 @@ import { ArgumentError, ShapeError } from "../../core/errors.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { describeValue, intOption, numberOption, readOptions } from "../../core/options.ts";
-import { checkInput, checkSaved, fitted, vectorOf, type SavedModel } from "../estimator.ts";
+import { checkInput, checkSaved, fitted, type SavedModel, savedModel, vectorOf } from "../estimator.ts";
 import { kMeansPlusPlus, randomInit, SeededUniform } from "./kMeansInit.ts";
 import { kMeansParallel } from "./kMeansParallel.ts";
 import { distancesOf, farthestPoints, labelsOf, lloydPartial } from "./kMeansTasks.ts";
@@ -286,10 +286,9 @@ export class KMeans {
   }
 
   toJSON(): SavedModel<SavedOptions, KMeansState> {
-    return {
-      estimator: NAME,
-      version: 1,
-      options: {
+    return savedModel(
+      NAME,
+      {
         nClusters: this.nClusters,
         init: this.init instanceof Matrix ? this.init.toArray() : this.init,
         maxIter: this.maxIter,
@@ -297,8 +296,8 @@ export class KMeans {
         randomState: this.randomState,
         nInit: this.nInit,
       },
-      state: fitted(NAME, "toJSON", this.state),
-    };
+      fitted(NAME, "toJSON", this.state),
+    );
   }
 
   /** A model saved with `toJSON()` (or its JSON text parsed). */

@@ -10,7 +10,15 @@ import { Matrix } from "../../core/matrix.ts";
 import { ds } from "../../array/ds.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { booleanOption, describeValue, readOptions } from "../../core/options.ts";
-import { checkInput, checkSaved, fitted, rowLike, vectorOf, type SavedModel } from "../estimator.ts";
+import {
+  checkInput,
+  checkSaved,
+  fitted,
+  rowLike,
+  type SavedModel,
+  savedModel,
+  vectorOf,
+} from "../estimator.ts";
 import { centredProduct, eigSpectrum, svdSpectrum } from "./pcaSpectrum.ts";
 import { averageLogLikelihood, covarianceOf, precisionOf, scatterAbout, type PcaModel } from "./pcaScore.ts";
 
@@ -295,17 +303,16 @@ export class PCA {
   }
 
   toJSON(): SavedModel<PCAOptions, PCAState> {
-    return {
-      estimator: NAME,
-      version: 1,
-      options: {
+    return savedModel(
+      NAME,
+      {
         nComponents: this.requestedComponents,
         method: this.method,
         whiten: this.whiten,
         randomState: this.randomState,
       },
-      state: fitted(NAME, "toJSON", this.state),
-    };
+      fitted(NAME, "toJSON", this.state),
+    );
   }
 
   /** A PCA saved with `toJSON()` (or its JSON text parsed). */

@@ -5,7 +5,7 @@
  */
 import { numberOption, readOptions } from "../../core/options.ts";
 import { ArgumentError } from "../../core/errors.ts";
-import { checkSaved, fitted, type SavedModel } from "../estimator.ts";
+import { checkSaved, fitted, type SavedModel, savedModel } from "../estimator.ts";
 import {
   CoordinateDescentModel,
   SHARED_OPTIONS,
@@ -42,12 +42,11 @@ export class ElasticNet extends CoordinateDescentModel {
   }
 
   toJSON(): SavedModel<SavedCoordinateDescentOptions & { l1Ratio: number }, CoordinateDescentState> {
-    return {
-      estimator: NAME,
-      version: 1,
-      options: { ...this.savedOptions(), l1Ratio: this.l1Ratio },
-      state: fitted(NAME, "toJSON", this.state),
-    };
+    return savedModel(
+      NAME,
+      { ...this.savedOptions(), l1Ratio: this.l1Ratio },
+      fitted(NAME, "toJSON", this.state),
+    );
   }
 
   /** A model saved with `toJSON()` (or its JSON text parsed). */

@@ -4,7 +4,7 @@
  * (coordinateDescentModel.ts says why not ADMM).
  */
 import { readOptions } from "../../core/options.ts";
-import { checkSaved, fitted, type SavedModel } from "../estimator.ts";
+import { checkSaved, fitted, type SavedModel, savedModel } from "../estimator.ts";
 import {
   CoordinateDescentModel,
   SHARED_OPTIONS,
@@ -37,12 +37,7 @@ export class Lasso extends CoordinateDescentModel {
   }
 
   toJSON(): SavedModel<SavedCoordinateDescentOptions, CoordinateDescentState> {
-    return {
-      estimator: NAME,
-      version: 1,
-      options: this.savedOptions(),
-      state: fitted(NAME, "toJSON", this.state),
-    };
+    return savedModel(NAME, this.savedOptions(), fitted(NAME, "toJSON", this.state));
   }
 
   /** A model saved with `toJSON()` (or its JSON text parsed). */

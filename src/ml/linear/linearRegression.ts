@@ -9,7 +9,7 @@
 import type { Block } from "../../core/block.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { booleanOption, readOptions } from "../../core/options.ts";
-import { checkSaved, fitted, type SavedModel } from "../estimator.ts";
+import { checkSaved, fitted, type SavedModel, savedModel } from "../estimator.ts";
 import { LinearModel, type LinearState } from "./linearModel.ts";
 import { coefAndIntercept, normalEquations, solveEigen } from "./normalEquations.ts";
 import { CONDITION_FOR_QR, conditionOfGram, leastSquaresByQr } from "./qrLeastSquares.ts";
@@ -65,12 +65,7 @@ export class LinearRegression extends LinearModel<LinearRegressionState> {
   }
 
   toJSON(): SavedModel<LinearRegressionOptions, LinearRegressionState> {
-    return {
-      estimator: NAME,
-      version: 1,
-      options: { fitIntercept: this.fitIntercept },
-      state: fitted(NAME, "toJSON", this.state),
-    };
+    return savedModel(NAME, { fitIntercept: this.fitIntercept }, fitted(NAME, "toJSON", this.state));
   }
 
   /** A model saved with `toJSON()` (or its JSON text parsed). */

@@ -12,7 +12,7 @@ import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { rechunkTo } from "../../array/rechunk.ts";
 import { booleanOption, describeValue, intOption, numberOption, readOptions } from "../../core/options.ts";
-import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
+import { checkInput, checkSaved, fitted, type SavedModel, savedModel } from "../estimator.ts";
 import { lbfgs } from "../optimize/lbfgs.ts";
 import { newton } from "../optimize/newton.ts";
 import { labelCounts, lossPass, predictOf, type PredictOutput } from "./logisticTasks.ts";
@@ -328,10 +328,9 @@ export class LogisticRegression {
   }
 
   toJSON(): SavedModel<SavedOptions, LogisticState> {
-    return {
-      estimator: NAME,
-      version: 1,
-      options: {
+    return savedModel(
+      NAME,
+      {
         C: this.C,
         penalty: this.penalty,
         fitIntercept: this.fitIntercept,
@@ -340,8 +339,8 @@ export class LogisticRegression {
         solver: this.solver,
         classWeight: this.classWeight,
       },
-      state: fitted(NAME, "toJSON", this.state),
-    };
+      fitted(NAME, "toJSON", this.state),
+    );
   }
 
   /** A model saved with `toJSON()` (or its JSON text parsed). */

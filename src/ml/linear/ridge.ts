@@ -12,7 +12,7 @@ import { linalg } from "../../core/linalg/selectBackend.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { booleanOption, describeValue, readOptions } from "../../core/options.ts";
-import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
+import { checkInput, checkSaved, fitted, type SavedModel, savedModel } from "../estimator.ts";
 import { LinearModel, type LinearState } from "./linearModel.ts";
 import { coefAndIntercept, normalEquations, solveEigen, type NormalEquations } from "./normalEquations.ts";
 
@@ -116,15 +116,14 @@ export class Ridge extends LinearModel<LinearState> {
   }
 
   toJSON(): SavedModel<SavedOptions, LinearState> {
-    return {
-      estimator: NAME,
-      version: 1,
-      options: {
+    return savedModel(
+      NAME,
+      {
         alpha: typeof this.alpha === "number" ? this.alpha : Array.from(this.alpha),
         fitIntercept: this.fitIntercept,
       },
-      state: fitted(NAME, "toJSON", this.state),
-    };
+      fitted(NAME, "toJSON", this.state),
+    );
   }
 
   /** A model saved with `toJSON()` (or its JSON text parsed). */

@@ -10,7 +10,7 @@ import type { DsArray } from "../../array/dsArray.ts";
 import { rechunkTo } from "../../array/rechunk.ts";
 import { describeValue, intOption, readOptions } from "../../core/options.ts";
 import { BlockRef } from "../../runtime/blockRef.ts";
-import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
+import { checkInput, checkSaved, fitted, type SavedModel, savedModel } from "../estimator.ts";
 import { labelCounts } from "../linear/logisticTasks.ts";
 import { FittedRows, type NeighborsState } from "./nearestNeighbors.ts";
 import { voteOf } from "./neighborsTasks.ts";
@@ -153,12 +153,11 @@ export class KNeighborsClassifier {
 
   toJSON(): SavedModel<SavedOptions, ClassifierState> {
     const s = fitted(NAME, "toJSON", this.state);
-    return {
-      estimator: NAME,
-      version: 1,
-      options: { nNeighbors: this.nNeighbors, weights: this.weights },
-      state: { ...s.rows.state(NAME), y: s.y },
-    };
+    return savedModel(
+      NAME,
+      { nNeighbors: this.nNeighbors, weights: this.weights },
+      { ...s.rows.state(NAME), y: s.y },
+    );
   }
 
   /** A model saved with `toJSON()` (or its JSON text parsed). */

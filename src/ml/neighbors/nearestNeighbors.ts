@@ -8,7 +8,7 @@ import { ArgumentError } from "../../core/errors.ts";
 import { ds } from "../../array/ds.ts";
 import { DsArray } from "../../array/dsArray.ts";
 import { intOption, readOptions } from "../../core/options.ts";
-import { checkInput, checkSaved, fitted, type SavedModel } from "../estimator.ts";
+import { checkInput, checkSaved, fitted, type SavedModel, savedModel } from "../estimator.ts";
 import { kNearest, rowsOf, type Neighbors } from "./neighborsTasks.ts";
 
 /** Options of `NearestNeighbors` (scikit-learn's `n_neighbors`). */
@@ -156,12 +156,7 @@ export class NearestNeighbors {
   }
 
   toJSON(): SavedModel<{ nNeighbors: number }, NeighborsState> {
-    return {
-      estimator: NAME,
-      version: 1,
-      options: { nNeighbors: this.nNeighbors },
-      state: fitted(NAME, "toJSON", this.rows).state(NAME),
-    };
+    return savedModel(NAME, { nNeighbors: this.nNeighbors }, fitted(NAME, "toJSON", this.rows).state(NAME));
   }
 
   /** A model saved with `toJSON()` (or its JSON text parsed). */

@@ -10,7 +10,15 @@ import { ArgumentError } from "../../core/errors.ts";
 import { ds } from "../../array/ds.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { booleanOption, describeValue, readOptions } from "../../core/options.ts";
-import { checkInput, checkSaved, fitted, rowLike, vectorOf, type SavedModel } from "../estimator.ts";
+import {
+  checkInput,
+  checkSaved,
+  fitted,
+  rowLike,
+  type SavedModel,
+  savedModel,
+  vectorOf,
+} from "../estimator.ts";
 
 /** Options of `MinMaxScaler` (scikit-learn's `feature_range`, `clip`). */
 export interface MinMaxScalerOptions {
@@ -157,12 +165,11 @@ export class MinMaxScaler {
   }
 
   toJSON(): SavedModel<MinMaxScalerOptions, MinMaxState> {
-    return {
-      estimator: NAME,
-      version: 1,
-      options: { featureRange: this.featureRange, clip: this.clip },
-      state: fitted(NAME, "toJSON", this.state),
-    };
+    return savedModel(
+      NAME,
+      { featureRange: this.featureRange, clip: this.clip },
+      fitted(NAME, "toJSON", this.state),
+    );
   }
 
   /** A scaler saved with `toJSON()` (or its JSON text parsed). */

@@ -8,7 +8,15 @@ import type { Block } from "../../core/block.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { booleanOption, readOptions } from "../../core/options.ts";
-import { checkInput, checkSaved, fitted, rowLike, vectorOf, type SavedModel } from "../estimator.ts";
+import {
+  checkInput,
+  checkSaved,
+  fitted,
+  rowLike,
+  type SavedModel,
+  savedModel,
+  vectorOf,
+} from "../estimator.ts";
 
 /** Options of `StandardScaler` (scikit-learn's `with_mean`, `with_std`). */
 export interface StandardScalerOptions {
@@ -128,12 +136,11 @@ export class StandardScaler {
   }
 
   toJSON(): SavedModel<StandardScalerOptions, ScalerState> {
-    return {
-      estimator: NAME,
-      version: 1,
-      options: { withMean: this.withMean, withStd: this.withStd },
-      state: fitted(NAME, "toJSON", this.state),
-    };
+    return savedModel(
+      NAME,
+      { withMean: this.withMean, withStd: this.withStd },
+      fitted(NAME, "toJSON", this.state),
+    );
   }
 
   /** A scaler saved with `toJSON()` (or its JSON text parsed). */
