@@ -92,6 +92,32 @@ export function reductionTree(count: number, splitEvery: number): [number, numbe
 }
 
 /**
+ * `items` combined by a tree (reductionTree's grouping, `splitEvery` at a time): `combine` makes one item
+ * of a group of two or more (usually by submitting a task); a group of one passes up as it is. For the
+ * reductions over per-strip partials that the estimators and tsqr compute.
+ *
+ * @example
+ * ```ts
+ * const total = foldTree(partials, (group) => engine().submit({ op, kernel: "block.addAll", attrs: {},
+ *   inputs: group, outputs: [shape] })[0]);
+ * ```
+ */
+export function foldTree<T>(
+  items: readonly T[],
+  combine: (group: readonly T[]) => T,
+  splitEvery = SPLIT_EVERY_DEFAULT,
+): T {
+  let level = items;
+  for (const groups of reductionTree(level.length, splitEvery)) {
+    const previous = level;
+    level = groups.map(([start, end]) =>
+      end - start === 1 ? previous[start] : combine(previous.slice(start, end)),
+    );
+  }
+  return level[0];
+}
+
+/**
  * Submits the tree reduction of `x` and returns the result: 1 x m for axis 0 (one block per column block
  * of `x`), n x 1 for axis 1, 1 x 1 for "all". Every task is submitted before this returns.
  *

@@ -5,7 +5,7 @@ import { engine } from "../../runtime/runtime.ts";
 import { gridOfChunks } from "../blockGrid.ts";
 import { DsArray } from "../dsArray.ts";
 import { rechunkTo } from "../rechunk.ts";
-import { reductionTree, SPLIT_EVERY_DEFAULT } from "../reduction.ts";
+import { foldTree } from "../reduction.ts";
 import { describeValue, readOptions } from "../../core/options.ts";
 import { matrixArgument } from "./checks.ts";
 
@@ -67,7 +67,7 @@ export function tsqrOf(op: string, a: DsArray, withQ: boolean): { q?: DsArray; r
   const [, n] = a.shape;
   const x = a.nBlocks[1] === 1 ? a : rechunkTo(a, a.grid.rowChunks, [n], op);
   const eng = engine();
-  let level: TreeNode[] = x.blocks().map((row, i) => {
+  const localQrs: TreeNode[] = x.blocks().map((row, i) => {
     const rows = x.grid.rowChunks[i];
     const k = Math.min(rows, n);
     const [q, r] = eng.submit({
@@ -83,33 +83,27 @@ export function tsqrOf(op: string, a: DsArray, withQ: boolean): { q?: DsArray; r
     });
     return { q, r, k, children: [] };
   });
-  for (const groups of reductionTree(level.length, SPLIT_EVERY_DEFAULT)) {
-    const previous = level;
-    level = groups.map(([start, end]) => {
-      if (end - start === 1) return previous[start];
-      const members = previous.slice(start, end);
-      const stacked = members.reduce((s, c) => s + c.k, 0);
-      const k = Math.min(stacked, n);
-      const [q, r] = eng.submit({
-        op,
-        kernel: "linalg.qr.stack",
-        attrs: {},
-        inputs: members.map((c) => c.r),
-        outputs: [
-          [stacked, k],
-          [k, n],
-        ],
-      });
-      let offset = 0;
-      const children = members.map((node) => {
-        const child = { node, offset };
-        offset += node.k;
-        return child;
-      });
-      return { q, r, k, children };
+  const root = foldTree(localQrs, (members) => {
+    const stacked = members.reduce((s, c) => s + c.k, 0);
+    const k = Math.min(stacked, n);
+    const [q, r] = eng.submit({
+      op,
+      kernel: "linalg.qr.stack",
+      attrs: {},
+      inputs: members.map((c) => c.r),
+      outputs: [
+        [stacked, k],
+        [k, n],
+      ],
     });
-  }
-  const root = level[0];
+    let offset = 0;
+    const children = members.map((node) => {
+      const child = { node, offset };
+      offset += node.k;
+      return child;
+    });
+    return { q, r, k, children };
+  });
   const r = DsArray.fromBlocks(gridOfChunks([root.k], [n]), [[root.r]]);
   if (!withQ) return { r };
   const leaves: BlockRef[] = [];

@@ -8,7 +8,7 @@ import { addAll } from "../../core/kernels/block/addAll.ts";
 import { Matrix } from "../../core/matrix.ts";
 import { gridOfChunks, offsetsOf } from "../../array/blockGrid.ts";
 import { DsArray } from "../../array/dsArray.ts";
-import { reductionTree, SPLIT_EVERY_DEFAULT } from "../../array/reduction.ts";
+import { foldTree } from "../../array/reduction.ts";
 import { BlockRef } from "../../runtime/blockRef.ts";
 import { engine } from "../../runtime/runtime.ts";
 
@@ -84,14 +84,8 @@ export async function lloydPartial(
   inertia: boolean,
 ): Promise<Matrix> {
   const refs = perStrip(op, "ml.kmeans.partial", x, centres, 0, inertia);
-  let level = (await Promise.all(refs.map(async (r) => r.ready))) as Matrix[];
-  for (const groups of reductionTree(level.length, SPLIT_EVERY_DEFAULT)) {
-    const previous = level;
-    level = groups.map(([start, end]) =>
-      end - start === 1 ? previous[start] : addAll(previous.slice(start, end)),
-    );
-  }
-  return level[0];
+  const partials = (await Promise.all(refs.map(async (r) => r.ready))) as Matrix[];
+  return foldTree(partials, addAll);
 }
 
 /** The closest centre of every row: an n x 1 DsArray blocked like `x`'s rows. */

@@ -7,7 +7,7 @@ import type { Block } from "../../core/block.ts";
 import { Matrix } from "../../core/matrix.ts";
 import { gridOfChunks, offsetsOf } from "../../array/blockGrid.ts";
 import { DsArray } from "../../array/dsArray.ts";
-import { reductionTree, SPLIT_EVERY_DEFAULT } from "../../array/reduction.ts";
+import { foldTree } from "../../array/reduction.ts";
 import { BlockRef } from "../../runtime/blockRef.ts";
 import { engine } from "../../runtime/runtime.ts";
 
@@ -46,7 +46,7 @@ export async function lossPass(op: string, x: DsArray<Block>, y: DsArray, spec: 
   const dim = spec.coef.rows * (spec.coef.cols + 1);
   const shape: [number, number] = [spec.hessian ? dim + 1 : 1, dim + 1];
   const yBlocks = y.blocks();
-  let level = x.blocks().map((strip, i) => {
+  const partials = x.blocks().map((strip, i) => {
     const [ref] = eng.submit({
       op,
       kernel: "ml.logistic.lossGrad",
@@ -63,21 +63,11 @@ export async function lossPass(op: string, x: DsArray<Block>, y: DsArray, spec: 
     });
     return ref;
   });
-  for (const groups of reductionTree(level.length, SPLIT_EVERY_DEFAULT)) {
-    const previous = level;
-    level = groups.map(([start, end]) => {
-      if (end - start === 1) return previous[start];
-      const [ref] = eng.submit({
-        op,
-        kernel: "block.addAll",
-        attrs: {},
-        inputs: previous.slice(start, end),
-        outputs: [shape],
-      });
-      return ref;
-    });
-  }
-  return (await level[0].ready) as Matrix;
+  const total = foldTree(
+    partials,
+    (group) => eng.submit({ op, kernel: "block.addAll", attrs: {}, inputs: group, outputs: [shape] })[0],
+  );
+  return (await total.ready) as Matrix;
 }
 
 /** Which per-row result `predictOf` makes. */

@@ -13,7 +13,7 @@ import { linalg } from "../../core/linalg/selectBackend.ts";
 import { Matrix } from "../../core/matrix.ts";
 import type { DsArray } from "../../array/dsArray.ts";
 import { rechunkTo } from "../../array/rechunk.ts";
-import { reductionTree, SPLIT_EVERY_DEFAULT } from "../../array/reduction.ts";
+import { foldTree } from "../../array/reduction.ts";
 import type { BlockRef } from "../../runtime/blockRef.ts";
 import { engine } from "../../runtime/runtime.ts";
 import { checkInput } from "../estimator.ts";
@@ -40,7 +40,7 @@ async function comoments(op: string, x: DsArray, y: DsArray): Promise<Matrix> {
   const eng = engine();
   const xs = x.blocks();
   const ys = y.blocks();
-  let level: BlockRef[] = xs.map((strip, i) => {
+  const partials: BlockRef[] = xs.map((strip, i) => {
     const [ref] = eng.submit({
       op,
       kernel: "ml.comoments.partial",
@@ -51,21 +51,12 @@ async function comoments(op: string, x: DsArray, y: DsArray): Promise<Matrix> {
     });
     return ref;
   });
-  for (const groups of reductionTree(level.length, SPLIT_EVERY_DEFAULT)) {
-    const previous = level;
-    level = groups.map(([start, end]) => {
-      if (end - start === 1) return previous[start];
-      const [ref] = eng.submit({
-        op,
-        kernel: "ml.comoments.merge",
-        attrs: {},
-        inputs: previous.slice(start, end),
-        outputs: [[p + 2, p]],
-      });
-      return ref;
-    });
-  }
-  return (await level[0].ready) as Matrix;
+  const total = foldTree(
+    partials,
+    (group) =>
+      eng.submit({ op, kernel: "ml.comoments.merge", attrs: {}, inputs: group, outputs: [[p + 2, p]] })[0],
+  );
+  return (await total.ready) as Matrix;
 }
 
 /**
