@@ -227,9 +227,10 @@ describeEachExecutor("LogisticRegression", () => {
           const one = await new LogisticRegression(options).fit(x.rechunk([n, m]), y.rechunk([n, 1]));
           assertClose(one.coef.data, model.coef.data, 1e-9, "newton in one block vs in many");
           assertClose(one.intercept, model.intercept, 1e-9, "newton in one block vs in many (intercept)");
-          // lbfgs stops on f's relative decrease (2.2e-9), some 1e-5 short of the optimum.
+          // lbfgs stops on f's relative decrease (2.2e-9), 1e-5 to a few 1e-4 short of the optimum where the
+          // loss is flat (n=42, m=3, 4 classes, C=1, seed 3 gives 1.08e-4); newton above is held to 1e-9.
           const quasi = await new LogisticRegression({ ...options, solver: "lbfgs" }).fit(x, y);
-          assertClose(quasi.coef.data, model.coef.data, 1e-4, "lbfgs vs newton");
+          assertClose(quasi.coef.data, model.coef.data, 5e-4, "lbfgs vs newton");
           const proba = await model.predictProba(x).collect();
           assert.equal(proba.cols, classes);
           for (let i = 0; i < n; i++) {
