@@ -9,6 +9,7 @@ import { intOption } from "../core/options.ts";
 import { shutdown } from "../index.ts";
 import type { Clock } from "../sim/clock.ts";
 import { runCompare } from "./compare.ts";
+import { RunEndedEarlyError } from "./endedEarly.ts";
 import { POLICIES } from "./runPolicy.ts";
 import { runTrain } from "./train.ts";
 
@@ -36,14 +37,17 @@ export function intArgument(flag: string, min: number): (value: string) => numbe
 /** Commander's accumulator for a repeatable option. */
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-/** Runs a command: a DsfabricError prints one line and sets exit status 1; the runtime shuts down after. */
+/**
+ * Runs a command: a DsfabricError prints one line and sets exit status 1 (3 for a run that ended early,
+ * cli/endedEarly.ts); the runtime shuts down after.
+ */
 export async function guarded(work: () => Promise<unknown>): Promise<void> {
   try {
     await work();
   } catch (e) {
     if (!(e instanceof DsfabricError)) throw e;
     process.stderr.write(`dsfabric: ${e.name}: ${e.message}\n`);
-    process.exitCode = 1;
+    process.exitCode = e instanceof RunEndedEarlyError ? e.exitCode : 1;
   } finally {
     await shutdown();
   }

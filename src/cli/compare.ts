@@ -4,6 +4,7 @@
  */
 import type { Clock } from "../sim/clock.ts";
 import { loadConfig } from "./config.ts";
+import { throwIfEndedEarly } from "./endedEarly.ts";
 import { createProgress, type ProgressOptions } from "./progress.ts";
 import { prepareReport, type ReportFiles, type ReportTarget } from "./report/reportFolder.ts";
 import { buildResults, type NamedRun, type Results } from "./report/resultsJson.ts";
@@ -140,6 +141,7 @@ export async function runCompare(o: CompareOptions): Promise<Results> {
     o.log("");
     o.log(formatSummary(results));
     if (files !== undefined) o.log(`wrote ${files.results}, ${files.svg}, ${files.png}, ${files.summary}`);
+    throwIfEndedEarly(results);
     return results;
   } finally {
     report.discard();

@@ -128,6 +128,7 @@ export function trainOptions(
     ...passed("network"),
     ...passed("compute"),
     ...passed("faults"),
+    ...passed("heartbeat"),
     ...passed("evalEveryS"),
     ...passed("evalRowsMax"),
   };
@@ -172,6 +173,7 @@ export async function runPolicy(
   policy: string,
   onProgress: (event: ProgressEvent) => void,
 ): Promise<PolicyRun> {
-  const { history, stats } = await fabric.train(trainOptions(prepared, policy, onProgress)).result;
-  return { history, stats };
+  const { history, stats, ended, failures } = await fabric.train(trainOptions(prepared, policy, onProgress))
+    .result;
+  return { history, stats, ended, failures };
 }

@@ -3,7 +3,9 @@
  * end, and optionally the same report as `compare` (for that one policy) written to `--out`.
  */
 import type { Clock } from "../sim/clock.ts";
+import { describeFailures } from "../fabric/records.ts";
 import { loadConfig } from "./config.ts";
+import { throwIfEndedEarly } from "./endedEarly.ts";
 import { runReported } from "./compare.ts";
 import { prepareReport } from "./report/reportFolder.ts";
 import type { ProgressOptions } from "./progress.ts";
@@ -50,6 +52,9 @@ export function formatRunStats(policy: string, clock: "virtual" | "real", r: Pol
     ["bytes moved", formatBytes(r.bytesMoved)],
     ["wall time", `${r.wallTimeS.toFixed(2)} s`],
   ];
+  if (r.failures !== undefined && r.failures.length > 0)
+    rows.push(["hosts lost", describeFailures(r.failures)]);
+  if (r.ended !== undefined) rows.push(["ended", `${r.ended.message} (at ${r.ended.atS.toFixed(2)} s)`]);
   return rows.map(([k, v]) => `${k.padEnd(20)} ${v}`).join("\n");
 }
 
@@ -78,6 +83,7 @@ export async function runTrain(o: TrainCommandOptions): Promise<Results> {
     const { results, files } = await runReported(prepared, [policy], o, report);
     o.log(formatRunStats(policy, results.clock, results.policies[policy]));
     if (files !== undefined) o.log(`wrote ${files.results}, ${files.svg}, ${files.png}, ${files.summary}`);
+    throwIfEndedEarly(results);
     return results;
   } finally {
     report?.discard();

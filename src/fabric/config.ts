@@ -9,6 +9,8 @@ import type { Fault } from "../sim/faults.ts";
 import { validateFaults } from "../sim/faults.ts";
 import { clusterLayout, splitEvenly } from "./cluster.ts";
 import type { ClusterLayout, Range } from "./cluster.ts";
+import { resolveHeartbeat } from "./configHeartbeat.ts";
+import type { HeartbeatOptions } from "./configHeartbeat.ts";
 import { checkFaultTargets, resolvePolicy } from "./configPolicy.ts";
 import type { ResolvedPolicy } from "./configPolicy.ts";
 import type { EnvironmentFactory } from "./environment.ts";
@@ -44,6 +46,8 @@ export interface ResolvedConfig {
   network: ResolvedNetwork;
   compute: ResolvedCompute;
   faults: Fault[];
+  /** Heartbeat interval and timeout of the failure detector (failureDetector.ts). */
+  heartbeat: HeartbeatOptions;
   clock: "virtual" | "real";
   environment: EnvironmentFactory | null;
   seed: number;
@@ -72,6 +76,7 @@ export const TRAIN_OPTION_KEYS: readonly string[] = [
   "network",
   "compute",
   "faults",
+  "heartbeat",
   "clock",
   "transport",
   "seed",
@@ -224,6 +229,7 @@ export function resolveConfig(options: TrainOptions): ResolvedConfig {
     () =>
       `${OP}: compute.msPerBatch and network.latencyMs are both 0: virtual time would not advance (every step would take no time); give one of them a positive value`,
   );
+  const heartbeat = resolveHeartbeat(options.heartbeat, clock, network.latencyMs);
   const evalRowsMax = integerAtLeast("evalRowsMax", options.evalRowsMax, 2000, 1);
   need(
     options.onProgress === undefined || typeof options.onProgress === "function",
@@ -245,6 +251,7 @@ export function resolveConfig(options: TrainOptions): ResolvedConfig {
     network,
     compute,
     faults,
+    heartbeat,
     clock,
     environment,
     seed,

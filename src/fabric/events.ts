@@ -3,7 +3,7 @@
  * discriminated union on `type` with a fixed one-line text form for diffing two runs, delivered on an
  * `AsyncIterable`.
  */
-import type { DropReason } from "./records.ts";
+import type { DropReason, EndReason } from "./records.ts";
 
 /** The scheduler decided where an update goes. */
 export interface DecisionEvent {
@@ -46,12 +46,15 @@ export interface DropEvent {
   reason: DropReason;
 }
 
-/** A host died (a kill fault). */
+/** A host was cut off: a kill fault, or the scheduler declared it dead after missed heartbeats. */
 export interface KillEvent {
   type: "kill";
   atMs: number;
   role: "shard" | "worker" | "aggregator";
   host: string;
+  cause: "fault" | "heartbeat";
+  /** For cause "heartbeat": when the scheduler last heard from the host. */
+  lastHeardMs: number | null;
 }
 
 /** A replica became its shard's primary; `lost` lists the updates only the dead primary had applied. */
@@ -77,7 +80,7 @@ export interface EvalEvent {
 export interface DoneEvent {
   type: "done";
   atMs: number;
-  reason: "target" | "maxTime" | "noWorkers" | "stopped";
+  reason: EndReason;
 }
 
 /** Any fabric event; switch on `type`. */
@@ -111,7 +114,7 @@ export function formatFabricEvent(e: FabricEvent): string {
     case "drop":
       return `${ms(e.atMs)} drop id=${e.id} worker=${e.worker} shard=${e.shard} reason=${e.reason}`;
     case "kill":
-      return `${ms(e.atMs)} kill ${e.role} host=${e.host}`;
+      return `${ms(e.atMs)} kill ${e.role} host=${e.host}${e.cause === "heartbeat" ? ` silentSince=${(e.lastHeardMs ?? 0).toFixed(3)}` : ""}`;
     case "promote":
       return `${ms(e.atMs)} promote shard=${e.shard} host=${e.host} version=${e.version} lost=${e.lost.join(",")}`;
     case "eval":

@@ -59,12 +59,16 @@ export type {
 export type {
   ApplyEntry,
   DropReason,
+  EndReason,
   FabricStats,
   HistoryPoint,
+  HostFailure,
+  RunEnd,
   UpdatePath,
   UpdateRecord,
 } from "./records.ts";
 export type { FabricEvent } from "./events.ts";
+export type { HeartbeatOptions } from "./configHeartbeat.ts";
 export type {
   EnvironmentFactory,
   EnvironmentHost,

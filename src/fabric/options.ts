@@ -167,6 +167,12 @@ export interface TrainOptions {
   compute?: ComputeOptions;
   /** Kills and partitions at given times (sim/faults.ts); a shard kill needs replication. */
   faults?: readonly Fault[];
+  /**
+   * The failure detector: every host sends a heartbeat to the scheduler every `intervalMs` (default 50);
+   * a worker or shard primary silent for more than `timeoutMs` (default 500) is declared dead (a shard's
+   * replica is promoted), as a kill would. This is how partitioned or hung hosts are found.
+   */
+  heartbeat?: { intervalMs?: number; timeoutMs?: number };
   /** "virtual" (default): the simulator; "real": the environment that `transport` builds. */
   clock?: "virtual" | "real";
   /** Builds the environment (transport, compute model, faults); required for clock "real". */

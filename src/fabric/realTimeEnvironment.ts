@@ -37,6 +37,8 @@ export function realTimeEnvironment(setup: EnvironmentSetup): FabricEnvironment 
     traffic?.stop();
     faults?.cancel();
     finish?.();
+    // What the abandoned actors still wait for (heartbeats, a partition's end) must not keep Node alive.
+    clock.stop();
   };
 
   return {

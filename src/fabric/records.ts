@@ -72,6 +72,63 @@ export interface HistoryPoint {
   testAccuracy: number;
 }
 
+/**
+ * A host the run lost: killed by the fault plan (its connections reset, everyone knows at once), or
+ * declared dead by the scheduler after `heartbeat.timeoutMs` without a heartbeat (partitioned or hung).
+ */
+export interface HostFailure {
+  role: "worker" | "shard" | "aggregator";
+  host: string;
+  /** When it was cut off (ms of the run's clock). */
+  atMs: number;
+  cause: "fault" | "heartbeat";
+  /** For cause "heartbeat": when the scheduler last heard from it; else null. */
+  lastHeardMs: number | null;
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * One failure in words.
+ *
+ * @example
+ * ```ts
+ * describeFailure({ role: "worker", host: "w1", atMs: 1350, cause: "heartbeat", lastHeardMs: 800 });
+ * // "w1 silent since 0.80 s, declared dead at 1.35 s"
+ * ```
+ */
+export function describeFailure(f: HostFailure): string {
+  return f.cause === "fault"
+    ? `${f.host} killed by the fault plan at ${seconds(f.atMs)}`
+    : `${f.host} silent since ${seconds(f.lastHeardMs ?? 0)}, declared dead at ${seconds(f.atMs)}`;
+}
+
+/**
+ * Several failures in words, the first three in full.
+ *
+ * @example
+ * ```ts
+ * describeFailures(run.failures); // "w0 killed by the fault plan at 0.04 s; w1 silent since ...; and 5 more"
+ * ```
+ */
+export function describeFailures(failures: readonly HostFailure[]): string {
+  const shown = failures.slice(0, 3).map(describeFailure);
+  if (failures.length > 3) shown.push(`and ${failures.length - 3} more`);
+  return shown.join("; ");
+}
+
+/** Why a run ended: the target, maxTimeS, stop(), no worker left, or a shard with no live copy. */
+export type EndReason = "target" | "maxTime" | "stopped" | "noWorkers" | "shardLost";
+
+/** How a run ended, with a one-line reason a person can read. */
+export interface RunEnd {
+  reason: EndReason;
+  /** Seconds of the run's clock. */
+  atS: number;
+  /** E.g. "no worker left: w0 killed by the fault plan at 0.40 s; w1 silent since 0.80 s, declared dead at 1.35 s". */
+  message: string;
+}
+
 /** A run's fabric statistics (the `results.json` fields of the compare command). */
 export interface FabricStats {
   /** Seconds until the test accuracy first reached the target; null if it never did (or no target). */

@@ -18,6 +18,7 @@ import type { Sent } from "./messenger.ts";
 import type { DeliveryReport } from "./bandwidth.ts";
 import type { ParamStore, UpdateMessage } from "./paramStore.ts";
 import { RecordBook } from "./recordBook.ts";
+import type { HostFailure } from "./records.ts";
 import type { ShardListener } from "./shard.ts";
 import { Shard } from "./shard.ts";
 
@@ -66,6 +67,8 @@ export class FabricRun implements ShardListener {
   /** The initial parameters. */
   readonly init: Float32Array;
   stopped = false;
+  /** Hosts the run lost, in order: killed by the fault plan or declared dead by the failure detector. */
+  readonly failures: HostFailure[] = [];
   /** The first error an actor hit (a bug, or real work that threw): it ends the run. */
   failure: { error: unknown } | null = null;
   private readonly hooks: ApplyHook[] = [];

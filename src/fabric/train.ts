@@ -9,12 +9,22 @@ import { resolveConfig } from "./config.ts";
 import { gatherRows, headRows } from "./data.ts";
 import type { EnvironmentHost } from "./environment.ts";
 import { Evaluator } from "./evaluator.ts";
-import type { DoneEvent, FabricEvent } from "./events.ts";
+import type { FabricEvent } from "./events.ts";
 import { EventStream } from "./events.ts";
-import { killTarget } from "./kill.ts";
+import { startFailureDetector } from "./failureDetector.ts";
+import { declareDead, killTarget } from "./kill.ts";
 import type { TrainOptions } from "./options.ts";
 import { createPolicy } from "./policies/createPolicy.ts";
-import type { ApplyEntry, FabricStats, HistoryPoint, UpdateRecord } from "./records.ts";
+import type {
+  ApplyEntry,
+  EndReason,
+  FabricStats,
+  HistoryPoint,
+  HostFailure,
+  RunEnd,
+  UpdateRecord,
+} from "./records.ts";
+import { describeFailure, describeFailures } from "./records.ts";
 import { summarize } from "./records.ts";
 import { FabricRun } from "./run.ts";
 import { virtualEnvironment } from "./virtualEnvironment.ts";
@@ -29,6 +39,10 @@ export interface TrainResult {
   records: UpdateRecord[];
   /** Every application at a parameter store, in order. */
   applies: ApplyEntry[];
+  /** How the run ended: the target, maxTimeS, stop(), or early (no worker left, a shard with no live copy). */
+  ended: RunEnd;
+  /** Hosts the run lost, in order (kill faults, and hosts the failure detector declared dead). */
+  failures: HostFailure[];
   /** The checked options the run used (functions and data left out). */
   config: Omit<ResolvedConfig, "model" | "onProgress" | "inspector" | "environment">;
 }
@@ -50,6 +64,19 @@ function hostSpecs(config: ResolvedConfig): EnvironmentHost[] {
     upBytesPerS: n.hosts[id]?.upBytesPerS ?? n.upBytesPerS,
     downBytesPerS: n.hosts[id]?.downBytesPerS ?? n.downBytesPerS,
   }));
+}
+
+function endMessage(reason: EndReason, config: ResolvedConfig): string {
+  switch (reason) {
+    case "target":
+      return `reached the target accuracy ${config.targetAccuracy}`;
+    case "maxTime":
+      return `ran for target.maxTimeS (${config.maxTimeS} s)`;
+    case "stopped":
+      return "stopped by the caller";
+    default:
+      return reason;
+  }
 }
 
 async function execute(
@@ -79,13 +106,22 @@ async function execute(
     rng: rng.fork("environment"),
   });
   const run = new FabricRun(config, env, hosts, rows, rng.fork("fabric"), events);
+  const clock = env.transport.clock;
+  const start = clock.now();
   const policy = createPolicy(config.policy);
   const history: HistoryPoint[] = [];
-  const finish = (reason: DoneEvent["reason"]): void => {
+  let ended: RunEnd | null = null;
+  const finish = (reason: EndReason, message = endMessage(reason, config)): void => {
     if (run.stopped) return;
     run.stopped = true;
+    ended = { reason, atS: (run.now() - start) / 1000, message };
     events.emit({ type: "done", atMs: run.now(), reason });
     env.stop();
+  };
+  const noWorkerLeft = (): void => {
+    if (run.aliveWorkers().length > 0) return;
+    const workers = run.failures.filter((f) => f.role !== "shard");
+    finish("noWorkers", `no worker left: ${describeFailures(workers)}`);
   };
   control.stop = () => finish("stopped");
   const evaluate = (): void => {
@@ -101,8 +137,6 @@ async function execute(
     config.onProgress?.(point);
     if (config.targetAccuracy !== null && testAccuracy >= config.targetAccuracy) finish("target");
   };
-  const clock = env.transport.clock;
-  const start = clock.now();
   const evalMs = config.evalEveryS * 1000;
   const maxMs = config.maxTimeS * 1000;
   const evaluations = async (): Promise<void> => {
@@ -117,11 +151,22 @@ async function execute(
   };
   policy.start(run);
   evaluations().catch((error: unknown) => run.fail(error));
+  startFailureDetector(run, config.heartbeat, (target, lastHeardMs) => {
+    if (!declareDead(run, policy, target, lastHeardMs)) {
+      const lost = run.failures[run.failures.length - 1];
+      finish(
+        "shardLost",
+        `shard ${target.index} has no live copy: its primary ${describeFailure(lost)}, and it has no replica to promote`,
+      );
+      return;
+    }
+    noWorkerLeft();
+  });
   await env.run({
     kill: (fault) => {
       if (run.stopped) return;
       killTarget(run, policy, fault);
-      if (run.aliveWorkers().length === 0) finish("noWorkers");
+      noWorkerLeft();
     },
   });
   if (!run.stopped) {
@@ -147,6 +192,12 @@ async function execute(
     }),
     records,
     applies: run.book.applies,
+    ended: ended ?? {
+      reason: "maxTime",
+      atS: (clock.now() - start) / 1000,
+      message: endMessage("maxTime", config),
+    },
+    failures: run.failures,
     config: rest,
   };
 }

@@ -154,6 +154,22 @@ export class RealTimeScheduler implements Clock, EventScheduler {
     this.log?.append({ type: "note", atMs: this.now(), text });
   }
 
+  /**
+   * Drops every pending event and disarms the timer: for the end of a run, whose actors' sleeps, link
+   * completions and partition ends would otherwise keep the process alive until they fall due. Their
+   * promises never settle, as with `Simulator.stop`. Events scheduled afterwards run as usual.
+   *
+   * @example
+   * ```ts
+   * clock.after(60_000, () => {});
+   * clock.stop(); // the process may exit now
+   * ```
+   */
+  stop(): void {
+    while (this.queue.pop() !== undefined);
+    this.disarm();
+  }
+
   /** Events scheduled and not yet run or cancelled. */
   get pendingEvents(): number {
     return this.queue.size;

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ArgumentError } from "../../core/errors.ts";
+import type { HostFailure, RunEnd } from "../../fabric/records.ts";
 import type { TrainConfig } from "../config.ts";
 import { describeValue } from "../../core/options.ts";
 
@@ -35,10 +36,15 @@ export interface PolicyStats {
   bytesMoved: number;
 }
 
-/** What one run of one policy gives: its history and statistics (`durationS`: its length on its clock). */
+/**
+ * What one run of one policy gives: its history and statistics (`durationS`: its length on its clock), how
+ * it ended and the hosts it lost.
+ */
 export interface PolicyRun {
   history: readonly HistoryPoint[];
   stats: PolicyStats & { durationS?: number };
+  ended?: RunEnd;
+  failures?: readonly HostFailure[];
 }
 
 /** One policy's entry of `results.json`. */
@@ -48,6 +54,10 @@ export interface PolicyResult extends PolicyStats {
   durationS?: number;
   /** Real seconds the run took on this machine (also for a virtual-clock run). */
   wallTimeS: number;
+  /** How the run ended (`reason` "noWorkers" or "shardLost": early, and `message` says why). */
+  ended?: RunEnd;
+  /** Hosts the run lost: killed by the fault plan, or declared dead after missed heartbeats. */
+  failures?: HostFailure[];
 }
 
 /** The whole of `results.json`. */
@@ -154,7 +164,9 @@ export function buildResults(o: {
       };
     });
     const duration = typeof s.durationS === "number" ? { durationS: s.durationS } : {};
-    policies[policy] = { ...stats, history, ...duration, wallTimeS };
+    const ended = run.ended === undefined ? {} : { ended: { ...run.ended } };
+    const failures = run.failures === undefined ? {} : { failures: run.failures.map((f) => ({ ...f })) };
+    policies[policy] = { ...stats, history, ...duration, wallTimeS, ...ended, ...failures };
   }
   const results: Results = { clock: o.clock, seed: o.seed, target: o.target, config: o.config, policies };
   if (o.partial !== undefined) results.partial = o.partial;

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { describeFailures } from "../../fabric/records.ts";
 import type { JsonValue } from "../config.ts";
 import type { PolicyResult, Results } from "./resultsJson.ts";
 
@@ -159,6 +160,15 @@ export function formatSummary(results: Results): string {
     notes.push(
       `**Partial report**: ${results.partial.reason}; not finished: ${results.partial.unfinished.join(", ")}.`,
     );
+  }
+  for (const [name, p] of Object.entries(results.policies)) {
+    if (p.ended !== undefined && (p.ended.reason === "noWorkers" || p.ended.reason === "shardLost")) {
+      notes.push(`**${name} ended early** at ${p.ended.atS.toFixed(2)} s: ${p.ended.message}.`);
+    } else if (p.failures !== undefined && p.failures.length > 0) {
+      notes.push(
+        `${name} lost ${p.failures.length === 1 ? "a host" : `${p.failures.length} hosts`} and went on: ${describeFailures(p.failures)}.`,
+      );
+    }
   }
   if (!names.includes(SPEEDUP_BASELINE)) {
     notes.push(`No ${SPEEDUP_BASELINE} run, so no speedup is shown; add ${SPEEDUP_BASELINE} to --policies.`);
