@@ -4,22 +4,12 @@
  */
 import { it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dsfabric } from "../support/cli.ts";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const policies = ["mlfabric", "async", "bsp", "ssp", "allreduce"];
-
-function dsfabric(...args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    cwd: root,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-}
 
 it("compare runs every policy on examples/quick.json and writes the report", () => {
   const out = mkdtempSync(join(tmpdir(), "dsfabric-compare-"));

@@ -5,36 +5,22 @@
  */
 import { it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { runReported } from "../../src/cli/compare.ts";
+import { assertOneLineError, cliArgs, dsfabric, root } from "../support/cli.ts";
+import type { CliResult } from "../support/cli.ts";
 import { loadConfig } from "../../src/cli/config.ts";
 import { prepareReport } from "../../src/cli/report/reportFolder.ts";
 import type { Results } from "../../src/cli/report/resultsJson.ts";
 import { prepareConfig } from "../../src/cli/runPolicy.ts";
 import { realClock } from "../../src/sim/clock.ts";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const cliArgs = ["--import", "tsx", "src/cli/main.ts"];
-
-function dsfabric(...args: string[]) {
-  return spawnSync(process.execPath, [...cliArgs, ...args], {
-    cwd: root,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-}
-
 /** One line on stderr, no stack trace, exit status 1, and nothing of the run (no progress) on stdout. */
-function assertRefused(r: ReturnType<typeof dsfabric>, pattern: RegExp, what: string): void {
-  assert.equal(r.status, 1, `${what}: status (stderr: ${r.stderr})`);
-  const lines = r.stderr.trim().split("\n");
-  assert.equal(lines.length, 1, `${what}: one line, got ${r.stderr}`);
-  assert.match(lines[0], pattern, what);
-  assert.ok(!/\n\s+at /.test(r.stderr), `${what}: no stack trace`);
+function assertRefused(r: CliResult, pattern: RegExp, what: string): void {
+  assertOneLineError(r, 1, pattern, what);
   assert.ok(!r.stdout.includes("[mlfabric]"), `${what}: refused before training`);
 }
 
